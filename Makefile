@@ -1,0 +1,83 @@
+# The project's commands. `make demo` and `make test` do all their own set-up on a fresh Debian
+# machine with Python 3.11, Node/npm and make. CI runs `make test` (see .ci/run).
+
+PYTHON ?= python3.11
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+HIU_DATA_DIR ?= var
+export HIU_DATA_DIR
+DEMO_DATA := $(HIU_DATA_DIR)/synthetic
+MANAGE := $(BIN)/python -m hiu.web.manage
+
+.PHONY: help setup demo serve test lint typecheck architecture unit postgres bench lock clean
+
+help:
+	@echo "make demo   set everything up and serve the demo service on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make bench  run the benchmarks; figures go to bench/results/"
+	@echo "make lock   re-pin Python dependencies into requirements/lock.txt"
+
+# --- set-up -----------------------------------------------------------------------------------
+
+$(STAMPS)/venv: requirements/lock.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: $(PYTHON) was not found. Set PYTHON=/path/to/python3.11."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements/lock.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/venv $(STAMPS)/node
+
+# --- the demo ---------------------------------------------------------------------------------
+
+$(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
+	$(BIN)/hiu synth --adults 60000 --years 3 --start 2023-10-01 --seed 2026 --out $(DEMO_DATA)
+
+demo: setup $(DEMO_DATA)/cohort.csv
+	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) demo --synthetic $(DEMO_DATA)
+	@echo
+	@echo "The demo service is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+# --- checks -----------------------------------------------------------------------------------
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMPS)/venv
+	$(BIN)/mypy
+
+architecture: $(STAMPS)/venv
+	$(BIN)/lint-imports
+
+# Every test on SQLite (the default database), browser tests included.
+unit: setup
+	$(BIN)/pytest
+
+# The database-backed tests again on PostgreSQL, when a server is named (CI names one).
+postgres: setup
+	@if [ -n "$$HIU_TEST_POSTGRES_URL" ]; then \
+		DATABASE_URL="$$HIU_TEST_POSTGRES_URL" $(BIN)/pytest tests/web tests/browser; \
+	else \
+		echo "HIU_TEST_POSTGRES_URL is not set: the PostgreSQL run is skipped."; \
+	fi
+
+test: lint typecheck architecture unit postgres
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+lock: $(STAMPS)/venv
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes requirements/dev.in -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMPS) .pytest_cache .mypy_cache .ruff_cache

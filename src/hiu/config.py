@@ -1,0 +1,92 @@
+"""Configuration read from environment variables, failing loudly on bad values.
+
+Every setting the project reads from the environment goes through these helpers, so a typo such
+as ``HIU_DEBUG=flase`` stops the program with a message naming the variable instead of silently
+meaning something else. The variables are documented in ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+class ConfigurationError(RuntimeError):
+    """A configuration value is missing or malformed. The message names the variable."""
+
+
+def env_str(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None:
+        return default
+    value = value.strip()
+    if not value:
+        raise ConfigurationError(f"{name} is set but empty; unset it to use the default.")
+    return value
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigurationError(
+        f"{name} must be one of {sorted(TRUE_WORDS | FALSE_WORDS)}, not {value!r}."
+    )
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, not {number}.")
+    if maximum is not None and number > maximum:
+        raise ConfigurationError(f"{name} must be at most {maximum}, not {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",")]
+    if not all(items):
+        raise ConfigurationError(f"{name} must be a comma-separated list with no empty items.")
+    return items
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the activity store and generated files live: ``HIU_DATA_DIR``, default ``var/``.
+
+    Relative paths are taken from the current directory, as a shell user would expect. The
+    directory is created when missing; a path that exists but is not a directory is an error.
+    """
+    path = Path(env_str("HIU_DATA_DIR", "var", environ)).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(f"HIU_DATA_DIR points at {path}, which is not a directory.")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,1 @@
+"""hiu.web: the Django application (casework, lists, reports, administration, audit)."""

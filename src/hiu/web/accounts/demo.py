@@ -1,0 +1,111 @@
+"""The demo service: staff in every role and a caseload drawn from a synthetic population.
+
+Only ``manage demo`` calls this; migrations never create people. Everything here is synthetic:
+clients come from ``hiu synth`` output (NHS numbers in the never-issued 9 range).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from hiu.web.accounts.models import Service, StaffProfile
+from hiu.web.accounts.roles import Role
+from hiu.web.clients.models import Client, Sex, WayIn
+
+DEFAULT_DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - synthetic demo only, printed by the demo
+DEMO_SERVICE = "Demo High Intensity Use service (synthetic data)"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    job_title: str
+    in_service: bool = True
+
+
+DEMO_USERS = (
+    DemoUser("lead", "Priya", "Shah", Role.SERVICE_LEAD, "HIU service lead"),
+    DemoUser("casemanager", "Sam", "Okafor", Role.CASE_MANAGER, "HIU case manager"),
+    DemoUser("casemanager2", "Jo", "Williams", Role.CASE_MANAGER, "HIU case manager"),
+    DemoUser("casemanager3", "Alex", "Nowak", Role.CASE_MANAGER, "HIU case manager"),
+    DemoUser("datacoordinator", "Chris", "Evans", Role.DATA_COORDINATOR, "Data coordinator"),
+    DemoUser("volunteers", "Morgan", "Lee", Role.VOLUNTEER_COORDINATOR, "Befriending coordinator"),
+    DemoUser("commissioner", "Dana", "Hughes", Role.COMMISSIONER, "ICB commissioner", False),
+    DemoUser("ig", "Robin", "Patel", Role.IG_LEAD, "IG lead and Caldicott guardian", False),
+    DemoUser("admin", "Kim", "Taylor", Role.ADMINISTRATOR, "System administrator", False),
+)
+
+# The newest engaged clients of the synthetic service become the demo caseload; a real team
+# holds a few dozen open cases (003: 12-15 new per lead per quarter), not the whole cohort.
+DEMO_CASELOAD_SIZE = 60
+UNALLOCATED = 6
+
+
+@transaction.atomic
+def create_demo_service(password: str, synthetic_dir: Path | None) -> tuple[Service, int]:
+    service, _ = Service.objects.update_or_create(
+        name=DEMO_SERVICE, defaults={"organisation_code": "RQX", "area": "Synthetic borough"}
+    )
+    users = {spec.username: _demo_user(spec, password, service) for spec in DEMO_USERS}
+    clients = 0
+    if synthetic_dir is not None:
+        managers = [users[name] for name in ("casemanager", "casemanager2", "casemanager3")]
+        clients = _load_caseload(service, synthetic_dir, managers)
+    return service, clients
+
+
+def _demo_user(spec: DemoUser, password: str, service: Service) -> User:
+    user, _ = User.objects.get_or_create(username=spec.username)
+    user.first_name = spec.first_name
+    user.last_name = spec.last_name
+    user.email = f"{spec.username}@example.nhs.uk"
+    user.is_active = True
+    user.is_staff = spec.role is Role.ADMINISTRATOR  # the Django admin, for user management
+    user.is_superuser = spec.role is Role.ADMINISTRATOR
+    user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=spec.role.label)])
+    StaffProfile.objects.update_or_create(
+        user=user,
+        defaults={"service": service if spec.in_service else None, "job_title": spec.job_title},
+    )
+    return user
+
+
+def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) -> int:
+    cohort = (
+        pl.read_csv(synthetic_dir / "cohort.csv", schema_overrides={"nhs_number": pl.String})
+        .sort("engaged_date", descending=True)
+        .head(DEMO_CASELOAD_SIZE)
+    )
+    people = pl.read_csv(synthetic_dir / "people.csv", infer_schema=False).join(
+        cohort, on="nhs_number", how="inner"
+    )
+    for index, person in enumerate(people.sort("nhs_number").iter_rows(named=True)):
+        manager = None if index < UNALLOCATED else managers[index % len(managers)]
+        Client.objects.update_or_create(
+            service=service,
+            nhs_number=person["nhs_number"],
+            defaults={
+                "given_name": person["given_name"],
+                "family_name": person["family_name"],
+                "date_of_birth": dt.date.fromisoformat(person["date_of_birth"]),
+                "sex": person["sex"] if person["sex"] in Sex.values else Sex.NOT_KNOWN,
+                "postcode": person["postcode"] or "",
+                "phone": person["phone"] or "",
+                "gp_practice_code": person["gp_practice_code"] or "",
+                "way_in": WayIn.IDENTIFIED,
+                "case_manager": manager,
+                "engaged_on": dt.date.fromisoformat(person["engaged_date"]),
+            },
+        )
+    return people.height

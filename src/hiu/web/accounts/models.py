@@ -1,0 +1,43 @@
+"""Services (the HIU teams) and the staff who work in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Service(models.Model):
+    """One HIU service: the team, its host organisation and its area.
+
+    Every client belongs to exactly one service and staff see only their own service's clients.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    organisation_code = models.CharField(
+        max_length=10, help_text="ODS code of the host organisation, e.g. RQX"
+    )
+    area = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """What a user is to the service: which service they work in and their job title.
+
+    Their roles are Django groups (see ``roles.py``); this holds what groups cannot.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.service or 'no service'})"

@@ -1,0 +1,60 @@
+"""The audit log: one row per event, never changed or deleted.
+
+Append-only is enforced twice: the model refuses updates and deletes, and a database trigger
+(see migration 0002) refuses them from any other client too, on SQLite and PostgreSQL alike.
+Rows name people by user id and username and records by type and id; they never carry NHS
+numbers, names or other row values, so the log itself can be shown to an IG lead safely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_OUT = "sign_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    VIEW_CLIENT = "view_client", "Viewed client record"
+    CREATE_CLIENT = "create_client", "Created client record"
+    UPDATE_CLIENT = "update_client", "Changed client record"
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    # The username as typed or as it was then: failed sign-ins have no user, and usernames change.
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events cannot be deleted.")

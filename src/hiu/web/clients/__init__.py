@@ -1,0 +1,1 @@
+"""Clients: the people an HIU service supports. Casework (episodes, contacts, plans) builds here."""

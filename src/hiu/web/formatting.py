@@ -1,0 +1,34 @@
+"""How values look on screen, in one place, so every page shows them the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def format_nhs_number(value: str | None) -> str:
+    """NHS numbers are shown 3-3-4 (``943 476 5919``), as the NHS.UK service manual asks."""
+    if not value:
+        return ""
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    if len(digits) != 10:
+        return str(value)
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def format_date(value: dt.date | None) -> str:
+    """Dates as the NHS.UK style guide writes them: ``5 March 2026``."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """Date and time in UK local time: ``5 March 2026, 2:05pm``."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{format_date(local.date())}, {hour}:{local:%M}{suffix}"

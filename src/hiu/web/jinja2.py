@@ -1,0 +1,48 @@
+"""The Jinja2 environment for hiu.web's templates.
+
+Templates come from ``hiu/web/templates`` first and then from ``nhsuk-frontend-jinja``, whose
+component macros render the NHS.UK design system. ``ChainableUndefined`` is what those macros
+expect (their parameters are optional and chained, e.g. ``params.label.text``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from hiu.web.accounts.roles import navigation_for, role_of
+from hiu.web.formatting import format_date, format_datetime, format_nhs_number
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    base_loader = options.pop("loader", None)
+    options["undefined"] = ChainableUndefined
+    options.setdefault("autoescape", True)
+    # Tidier HTML from the many macro calls; the NHS.UK macros render the same either way.
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    loaders = [PackageLoader("nhsuk_frontend_jinja")]
+    env = Environment(**options)  # noqa: S701 - autoescape is set True above
+    if base_loader is None:
+        base_loader = env.loader
+    env.loader = ChoiceLoader([base_loader, *loaders]) if base_loader else ChoiceLoader(loaders)
+    env.globals.update(
+        static=static,
+        url=url,
+        navigation_for=navigation_for,
+        role_of=role_of,
+    )
+    env.filters.update(
+        nhs_number=format_nhs_number,
+        date=format_date,
+        datetime=format_datetime,
+    )
+    return env

@@ -1,0 +1,172 @@
+"""Django settings for hiu.web, all read from the environment through ``hiu.config``.
+
+Variables (documented in docs/configuration.md): HIU_DATA_DIR, DATABASE_URL, HIU_SECRET_KEY,
+HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_DEMO_PASSWORD (read by the demo command only).
+Bad values stop start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from hiu.config import ConfigurationError, data_dir, env_bool, env_list, env_str
+
+WEB_DIR = Path(__file__).resolve().parent
+REPO_DIR = WEB_DIR.parents[2]
+DATA_DIR = data_dir()
+
+DEBUG = env_bool("HIU_DEBUG", False)
+ALLOWED_HOSTS = env_list("HIU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+
+def _secret_key() -> str:
+    """HIU_SECRET_KEY, or a key kept in the data directory so sessions survive restarts.
+
+    A generated key is written once with owner-only permissions; production deployments should
+    set HIU_SECRET_KEY from their secret store instead.
+    """
+    configured = env_str("HIU_SECRET_KEY", "")
+    if configured:
+        if len(configured) < 32:
+            raise ConfigurationError("HIU_SECRET_KEY must be at least 32 characters long.")
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "hiu.web.audit",
+    "hiu.web.accounts",
+    "hiu.web.clients",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hiu.web.urls"
+WSGI_APPLICATION = "hiu.web.wsgi.application"
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        # Our pages: Jinja2 with the NHS.UK frontend macros (nhsuk-frontend-jinja).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "hiu.web.jinja2.environment"},
+    },
+    {
+        # Django's own admin, used by administrators only, keeps its built-in templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'hiu.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] not in {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}:
+    raise ConfigurationError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+
+# Sessions end when the browser closes and after 8 hours at most: a shared clinic PC is normal.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_COOKIES = env_bool("HIU_SECURE_COOKIES", not DEBUG and "127.0.0.1" not in ALLOWED_HOSTS)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "hiu.web.errors.csrf_failure"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
+# NHS.UK frontend is served straight from the npm package, never copied by hand (ADR 0003).
+NHSUK_FRONTEND_DIST = REPO_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+STATICFILES_DIRS = [("nhsuk", NHSUK_FRONTEND_DIST), ("hiu", WEB_DIR / "static" / "hiu")]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Logs never carry request bodies, query strings or row values: only what happened and to whom
+# (by user id). Django's request logger would print URLs of failing requests, which may carry an
+# NHS number in a search, so it only reaches the console at ERROR with the path stripped.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_request_detail": {"()": "hiu.web.logging.RedactRequestFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_request_detail"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}

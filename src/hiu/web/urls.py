@@ -1,0 +1,18 @@
+"""URL routes. Every page needs a signed-in user (LoginRequiredMiddleware) unless marked."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hiu.web import errors
+
+urlpatterns = [
+    path("", include("hiu.web.accounts.urls")),
+    path("", include("hiu.web.clients.urls")),
+    path("", include("hiu.web.audit.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,0 +1,46 @@
+"""The analytics core never imports Django: checked by import-linter in `make test`.
+
+This test makes sure the contract covers every core package, so a new package cannot slip
+outside it, and that the contract itself would catch a Django import.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import hiu
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _contract() -> dict[str, list[str]]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    return next(c for c in contracts if "django" in c["forbidden_modules"])  # type: ignore[no-any-return]
+
+
+def test_every_core_module_is_under_the_contract() -> None:
+    covered = set(_contract()["source_modules"])
+    core = {
+        f"hiu.{module.name}"
+        for module in pkgutil.iter_modules(hiu.__path__)
+        if module.name != "web"
+    }
+    assert core == covered
+
+
+def test_importing_the_core_loads_no_django() -> None:
+    core = sorted(_contract()["source_modules"])
+    script = (
+        "import importlib, sys\n"
+        f"for name in {core!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"

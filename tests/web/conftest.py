@@ -1,0 +1,89 @@
+"""Fixtures for the web tests: a service, a second service, and a person in every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client as HttpClient
+
+from hiu.web.accounts.models import Service, StaffProfile
+from hiu.web.accounts.roles import Role
+from hiu.web.clients.models import Client
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Argon2 is slow on purpose; tests create hundreds of users. test_sign_in checks that the
+    # real settings use Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def service(db: Any) -> Service:
+    return Service.objects.create(name="Riverside HIU", organisation_code="RQX")
+
+
+@pytest.fixture
+def other_service(db: Any) -> Service:
+    return Service.objects.create(name="Hillside HIU", organisation_code="RKE")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str, role: Role | None, service: Service | None = None) -> User:
+        user = User.objects.create_user(username=username, password=PASSWORD)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role.label))
+        StaffProfile.objects.create(user=user, service=service)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., User], service: Service) -> dict[Role, User]:
+    """One person per role; the casework roles work in ``service``."""
+    in_service = {Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}
+    in_service.add(Role.VOLUNTEER_COORDINATOR)
+    return {
+        role: make_user(role.name.lower(), role, service if role in in_service else None)
+        for role in Role
+    }
+
+
+@pytest.fixture
+def make_client(db: Any) -> Callable[..., Client]:
+    counter = iter(range(1, 10_000))
+
+    def make(service: Service, case_manager: User | None = None, **fields: Any) -> Client:
+        n = next(counter)
+        values: dict[str, Any] = {
+            "nhs_number": f"99900{n:05d}",
+            "given_name": f"Given{n}",
+            "family_name": f"Family{n}",
+            "date_of_birth": dt.date(1970, 1, 1) + dt.timedelta(days=n),
+        }
+        values.update(fields)
+        return Client.objects.create(service=service, case_manager=case_manager, **values)
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client: HttpClient) -> Callable[[User], HttpClient]:
+    def sign_in(user: User) -> HttpClient:
+        client.force_login(user)
+        return client
+
+    return sign_in

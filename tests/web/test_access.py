@@ -1,0 +1,188 @@
+"""Who can open which page: every view, every role, and someone signed out.
+
+The table below is the specification. A test walks the URL configuration and fails when a page
+exists that the table does not mention, so a new view cannot ship without access tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.roles import Role
+from hiu.web.clients.models import Client
+
+EVERY_ROLE = frozenset(Role)
+
+# URL name -> roles that get the page (200). Everyone else signed in gets 403.
+ROLE_PAGES: dict[str, frozenset[Role]] = {
+    "accounts:data": frozenset({Role.DATA_COORDINATOR}),
+    "accounts:volunteers": frozenset({Role.VOLUNTEER_COORDINATOR}),
+    "accounts:summary": frozenset({Role.COMMISSIONER}),
+    "accounts:users": frozenset({Role.ADMINISTRATOR}),
+    "clients:caseload": frozenset({Role.CASE_MANAGER}),
+    "clients:team": frozenset({Role.SERVICE_LEAD}),
+    "clients:list": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+    "audit:log": frozenset({Role.IG_LEAD, Role.ADMINISTRATOR}),
+}
+CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
+# Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py).
+COVERED_ELSEWHERE = {"accounts:sign_in", "accounts:sign_out", "accounts:home", "clients:detail"}
+
+
+def _named_urls(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin: see test_it_keeps_django_admin_for_administrators
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _named_urls(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_page_is_in_the_access_table() -> None:
+    assert _named_urls(get_resolver()) == set(ROLE_PAGES) | COVERED_ELSEWHERE
+
+
+@pytest.mark.parametrize("url_name", sorted(ROLE_PAGES))
+def test_signed_out_people_are_sent_to_sign_in(client: HttpClient, url_name: str) -> None:
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+@pytest.mark.parametrize("url_name", sorted(ROLE_PAGES))
+def test_each_role_sees_only_its_pages(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    url_name: str,
+    role: Role,
+) -> None:
+    response = signed_in(staff[role]).get(reverse(url_name))
+    expected = 200 if role in ROLE_PAGES[url_name] else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+def test_home_sends_each_role_to_its_own_page(
+    staff: dict[Role, User], signed_in: Callable[[User], HttpClient], role: Role
+) -> None:
+    response = signed_in(staff[role]).get(reverse("accounts:home"))
+    assert response.status_code == 302
+    landing = response["Location"]
+    assert signed_in(staff[role]).get(landing).status_code == 200
+    assert role in next(roles for name, roles in ROLE_PAGES.items() if reverse(name) == landing)
+
+
+def test_someone_with_no_role_is_told_to_ask_for_one(
+    make_user: Callable[..., User], signed_in: Callable[[User], HttpClient]
+) -> None:
+    response = signed_in(make_user("newstarter", None)).get(reverse("accounts:home"))
+    assert response.status_code == 403
+    assert b"You have no role yet" in response.content
+
+
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+def test_client_record_own_service(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+    role: Role,
+) -> None:
+    record = make_client(service, case_manager=staff[Role.CASE_MANAGER])
+    response = signed_in(staff[role]).get(reverse("clients:detail", args=[record.pk]))
+    assert response.status_code == (200 if role in CLIENT_RECORD_ROLES else 403)
+    assert (record.family_name.encode() in response.content) == (role in CLIENT_RECORD_ROLES)
+
+
+@pytest.mark.parametrize("role", sorted(CLIENT_RECORD_ROLES, key=lambda r: r.name))
+def test_client_record_of_another_service_is_not_found(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    other_service: Service,
+    role: Role,
+) -> None:
+    record = make_client(other_service)
+    response = signed_in(staff[role]).get(reverse("clients:detail", args=[record.pk]))
+    assert response.status_code == 404
+    assert record.family_name.encode() not in response.content
+
+
+def test_client_record_signed_out(
+    client: HttpClient, make_client: Callable[..., Client], service: Service
+) -> None:
+    record = make_client(service)
+    response = client.get(reverse("clients:detail", args=[record.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_caseload_lists_only_the_case_managers_own_clients(
+    staff: dict[Role, User],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+) -> None:
+    colleague = make_user("colleague", Role.CASE_MANAGER, service)
+    mine = make_client(service, case_manager=staff[Role.CASE_MANAGER])
+    theirs = make_client(service, case_manager=colleague)
+    page = signed_in(staff[Role.CASE_MANAGER]).get(reverse("clients:caseload")).content
+    assert mine.family_name.upper().encode() in page
+    assert theirs.family_name.upper().encode() not in page
+
+
+def test_client_list_shows_own_service_only(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+    other_service: Service,
+) -> None:
+    ours = make_client(service)
+    theirs = make_client(other_service)
+    page = signed_in(staff[Role.SERVICE_LEAD]).get(reverse("clients:list")).content
+    assert ours.family_name.upper().encode() in page
+    assert theirs.family_name.upper().encode() not in page
+
+
+def test_it_keeps_django_admin_for_administrators(
+    staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
+) -> None:
+    admin = staff[Role.ADMINISTRATOR]
+    admin.is_staff = True
+    admin.save()
+    assert signed_in(admin).get("/django-admin/").status_code == 200
+    lead = signed_in(staff[Role.SERVICE_LEAD]).get("/django-admin/")
+    assert lead.status_code == 302  # Django's admin sends non-staff to its own sign-in
+
+
+def test_commissioners_see_counts_with_small_numbers_suppressed(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+    other_service: Service,
+) -> None:
+    for _ in range(3):
+        make_client(service)
+    for _ in range(9):
+        make_client(other_service)
+    page = signed_in(staff[Role.COMMISSIONER]).get(reverse("accounts:summary")).content.decode()
+    riverside = page.split("Riverside HIU", 1)[1].split("</tr>", 1)[0]
+    hillside = page.split("Hillside HIU", 1)[1].split("</tr>", 1)[0]
+    assert "[c]" in riverside
+    assert ">3<" not in riverside
+    assert ">9<" in hillside
+    assert "Family" not in page

@@ -1,0 +1,69 @@
+"""The demo command: people in every role, created by the command and never by migrations."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from hiu.web.accounts.demo import DEMO_USERS
+from hiu.web.accounts.roles import Role, role_of
+from hiu.web.clients.models import Client
+
+REQUIRED_DEMO_USERNAMES = {
+    "lead",
+    "casemanager",
+    "datacoordinator",
+    "volunteers",
+    "commissioner",
+    "ig",
+    "admin",
+}
+
+
+def test_migrations_create_roles_but_no_people(db: object) -> None:
+    assert User.objects.count() == 0
+
+
+def test_the_demo_creates_a_sign_in_for_every_role(
+    db: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HIU_DEMO_PASSWORD", "a-demo-password-for-tests")
+    call_command("demo", stdout=StringIO())
+    assert set(User.objects.values_list("username", flat=True)) >= REQUIRED_DEMO_USERNAMES
+    held = set()
+    for spec in DEMO_USERS:
+        user = authenticate(username=spec.username, password="a-demo-password-for-tests")
+        assert user is not None, spec.username
+        held.add(role_of(user))
+    assert held == set(Role)
+
+
+def test_the_demo_can_run_twice(db: object) -> None:
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+    assert User.objects.count() == len(DEMO_USERS)
+
+
+def test_the_demo_refuses_a_folder_without_a_cohort(db: object, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"no cohort\.csv"):
+        call_command("demo", synthetic=tmp_path)
+
+
+def test_the_demo_caseload_comes_from_the_synthetic_cohort(db: object, tmp_path: Path) -> None:
+    (tmp_path / "cohort.csv").write_text("nhs_number,engaged_date\n9000000009,2025-02-03\n")
+    (tmp_path / "people.csv").write_text(
+        "nhs_number,given_name,family_name,date_of_birth,sex,postcode,lsoa_code,imd_decile,"
+        "gp_practice_code,phone,care_home,date_of_death\n"
+        "9000000009,Ada,Lovelace,1980-12-10,2,ZZ99 3AA,E01000001,2,F84003,07700 900123,false,\n"
+        "9000000017,Not,Engaged,1975-01-01,1,ZZ99 3AB,E01000002,5,F84003,,false,\n"
+    )
+    call_command("demo", synthetic=tmp_path, stdout=StringIO())
+    client = Client.objects.get()
+    assert (client.given_name, client.family_name) == ("Ada", "Lovelace")
+    assert client.engaged_on is not None
+    assert client.engaged_on.isoformat() == "2025-02-03"
