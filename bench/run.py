@@ -1,0 +1,53 @@
+"""Run every benchmark (``bench/bench_*.py``) and collect their figures in bench/results/.
+
+Each benchmark writes its own ``bench/results/NAME.json``; this runner also writes
+``bench/results/summary.md`` with every figure, the machine and the commit, so a closing note
+can quote one file. Benchmarks measure; they never pass or fail the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+
+
+def main(argv: list[str]) -> int:
+    RESULTS.mkdir(exist_ok=True)
+    failed = []
+    for script in sorted(BENCH.glob("bench_*.py")):
+        print(f"== {script.name}", flush=True)
+        if subprocess.run([sys.executable, str(script), *argv], check=False).returncode:
+            failed.append(script.name)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit or 'unknown'}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "",
+    ]
+    for result in sorted(RESULTS.glob("*.json")):
+        lines += [f"## {result.stem}", "", "```json", result.read_text().strip(), "```", ""]
+    (RESULTS / "summary.md").write_text("\n".join(lines))
+    print(f"Figures written to {RESULTS / 'summary.md'}")
+    if failed:
+        print(f"Benchmarks that failed to run: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
