@@ -59,14 +59,20 @@ typecheck: $(STAMPS)/venv
 architecture: $(STAMPS)/venv
 	$(BIN)/lint-imports
 
+# Tests get a data directory of their own, never the demo's var/.
+TEST_DATA := $(STAMPS)/test-data
+
 # Every test on SQLite (the default database), browser tests included.
 unit: setup
-	$(BIN)/pytest
+	rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
+	HIU_DATA_DIR=$(TEST_DATA) $(BIN)/pytest
 
 # The database-backed tests again on PostgreSQL, when a server is named (CI names one).
 postgres: setup
 	@if [ -n "$$HIU_TEST_POSTGRES_URL" ]; then \
-		DATABASE_URL="$$HIU_TEST_POSTGRES_URL" $(BIN)/pytest tests/web tests/browser; \
+		rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA) && \
+		HIU_DATA_DIR=$(TEST_DATA) DATABASE_URL="$$HIU_TEST_POSTGRES_URL" \
+			$(BIN)/pytest tests/web tests/browser; \
 	else \
 		echo "HIU_TEST_POSTGRES_URL is not set: the PostgreSQL run is skipped."; \
 	fi

@@ -113,6 +113,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if server.stderr is not None:
+                server.stderr.close()
 
 
 def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:

@@ -92,3 +92,14 @@ def test_a_case_manager_opens_a_client_record_and_the_view_is_audited(
     expect(rows.first).to_contain_text("Viewed client record")
     expect(rows.first).to_contain_text("casemanager")
     assert name.split(",")[0] not in page.content()  # the log names records by number only
+
+
+def test_the_accessibility_check_would_catch_a_serious_violation(page: Page) -> None:
+    # Guards the guard: an unlabelled field and an image without alt text must be reported.
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<h1>Form</h1><input type="text"><img src="x.png"></main></body></html>'
+    )
+    found = serious_violations(page)
+    assert any(v.startswith("label ") for v in found)
+    assert any(v.startswith("image-alt ") for v in found)
