@@ -1,0 +1,202 @@
+"""Benchmark ``hiu synth`` at catchment and national scale.
+
+Runs ``.venv/bin/hiu synth`` as a child process into a temporary folder for each case, measures
+its wall time and peak memory, counts the rows it wrote, deletes the output, and writes the
+figures to ``bench/results/synth.json``:
+
+- catchment: one year of 300,000 adults, target 30 seconds;
+- national: one year of 45,000,000 adults (about 25 million A&E attendances), target 5
+  minutes and 8 GiB (skipped with ``--quick``).
+
+Peak memory is measured two ways. ``peak_rss_mib`` is the kernel's ``ru_maxrss`` for the child
+and everything it waited for (``os.wait4``; the same figure ``resource.getrusage
+(RUSAGE_CHILDREN)`` gives when there is one child): the largest single process, since worker
+processes are counted separately. ``peak_tree_rss_mib`` samples, every 0.2 seconds, the sum of
+the resident memory of the child and all its descendants, which is what the machine must hold.
+
+Usage: ``.venv/bin/python bench/bench_synth.py [--quick] [--jobs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HIU = ROOT / ".venv" / "bin" / "hiu"
+RESULTS = ROOT / "bench" / "results" / "synth.json"
+FILES = (
+    "people.csv",
+    "ed_attendances.csv",
+    "ambulance_incidents.csv",
+    "nhs111_calls.csv",
+    "admissions.csv",
+    "cohort.csv",
+)
+CASES: dict[str, dict[str, Any]] = {
+    "catchment": {"adults": 300_000, "years": 1, "max_seconds": 30, "max_rss_mib": None},
+    "national": {"adults": 45_000_000, "years": 1, "max_seconds": 300, "max_rss_mib": 8192},
+}
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+class TreeMemory(threading.Thread):
+    """Samples the total resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kib = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.2):
+            total = sum(_rss_kib(p) for p in _descendants(self.pid))
+            self.peak_kib = max(self.peak_kib, total)
+
+
+def _count_rows(path: Path) -> int:
+    lines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+    return lines - 1  # the header
+
+
+def run_case(name: str, jobs: int) -> dict[str, Any]:
+    case = CASES[name]
+    out = Path(tempfile.mkdtemp(prefix=f"hiu-synth-{name}-"))
+    command = [
+        str(HIU),
+        "synth",
+        "--adults",
+        str(case["adults"]),
+        "--years",
+        str(case["years"]),
+        "--start",
+        "2024-04-01",
+        "--seed",
+        "1",
+        "--out",
+        str(out / "extracts"),
+    ]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    print(f"{name}: {' '.join(command[1:])}", flush=True)
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeMemory(child.pid)
+    sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    sampler.stopped.set()
+    sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        shutil.rmtree(out, ignore_errors=True)
+        raise SystemExit(f"{name} failed ({child.returncode}):\n{stderr}")
+    extracts = out / "extracts"
+    rows = {file: _count_rows(extracts / file) for file in FILES}
+    written = sum(path.stat().st_size for path in extracts.iterdir())
+    shutil.rmtree(out, ignore_errors=True)
+    peak_mib = usage.ru_maxrss / 1024
+    tree_mib = sampler.peak_kib / 1024
+    within = wall <= case["max_seconds"] and (
+        case["max_rss_mib"] is None or max(peak_mib, tree_mib) <= case["max_rss_mib"]
+    )
+    return {
+        "case": name,
+        "adults": case["adults"],
+        "years": case["years"],
+        "wall_seconds": round(wall, 1),
+        "peak_rss_mib": round(peak_mib),
+        "peak_tree_rss_mib": round(tree_mib),
+        "rusage_children_maxrss_mib": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ),
+        "bytes_written": written,
+        "rows": rows,
+        "target_seconds": case["max_seconds"],
+        "target_rss_mib": case["max_rss_mib"],
+        "within_targets": within,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the national case")
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (0: default)")
+    arguments = parser.parse_args()
+    names = ["catchment"] if arguments.quick else ["catchment", "national"]
+    results = [run_case(name, arguments.jobs) for name in names]
+    report = {
+        "benchmark": "hiu synth",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+        },
+        "cases": results,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+    print()
+    print(
+        f"{'case':<10} {'adults':>11} {'wall s':>7} {'peak MiB':>9} {'tree MiB':>9} "
+        f"{'A&E rows':>11} {'GB':>6}  ok"
+    )
+    for r in results:
+        print(
+            f"{r['case']:<10} {r['adults']:>11,} {r['wall_seconds']:>7} {r['peak_rss_mib']:>9,} "
+            f"{r['peak_tree_rss_mib']:>9,} {r['rows']['ed_attendances.csv']:>11,} "
+            f"{r['bytes_written'] / 1e9:>6.2f}  {'yes' if r['within_targets'] else 'NO'}"
+        )
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
