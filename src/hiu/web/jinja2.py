@@ -22,18 +22,15 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def environment(**options: Any) -> Environment:
-    base_loader = options.pop("loader", None)
+    # Django passes a FileSystemLoader for the DIRS setting; the NHS.UK macros come after it.
+    options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
     options["undefined"] = ChainableUndefined
     options.setdefault("autoescape", True)
     # Tidier HTML from the many macro calls; the NHS.UK macros render the same either way.
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
-    loaders = [PackageLoader("nhsuk_frontend_jinja")]
     env = Environment(**options)  # noqa: S701 - autoescape is set True above
-    if base_loader is None:
-        base_loader = env.loader
-    env.loader = ChoiceLoader([base_loader, *loaders]) if base_loader else ChoiceLoader(loaders)
     env.globals.update(
         static=static,
         url=url,

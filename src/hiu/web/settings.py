@@ -157,7 +157,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_request_detail": {"()": "hiu.web.logging.RedactRequestFilter"}},
+    "filters": {"no_request_detail": {"()": "hiu.web.log_filters.RedactRequestFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -67,7 +67,8 @@ def roles_of(user: AnyUser) -> list[Role]:
     cached: list[Role] | None = getattr(user, "_hiu_roles", None)
     if cached is not None:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
+    # groups.all() rather than values_list: it uses a prefetch when a list page made one.
+    names = {group.name for group in user.groups.all()}
     held = [role for role in Role if role.label in names]
     if getattr(user, "is_superuser", False) and Role.ADMINISTRATOR not in held:
         held.append(Role.ADMINISTRATOR)
