@@ -83,7 +83,7 @@ class EngagementModel:
 
 @dataclass(frozen=True)
 class SelectionInputs:
-    """What the service can see of everyone, gathered from every chunk (index = person)."""
+    """What the service can see of people (index = person): one chunk's, or everyone's."""
 
     quarterly_counts: npt.NDArray[np.uint16]
     #: Quarter in which each person died, or the number of quarters if alive at the end.
@@ -91,6 +91,17 @@ class SelectionInputs:
     age: npt.NDArray[np.float32]
     female: npt.NDArray[np.bool_]
     imd: npt.NDArray[np.uint8]
+
+    @classmethod
+    def concatenate(cls, parts: list[SelectionInputs]) -> SelectionInputs:
+        """Everyone's inputs from the chunks' inputs, in chunk order."""
+        return cls(
+            quarterly_counts=np.concatenate([p.quarterly_counts for p in parts]),
+            death_quarter=np.concatenate([p.death_quarter for p in parts]),
+            age=np.concatenate([p.age for p in parts]),
+            female=np.concatenate([p.female for p in parts]),
+            imd=np.concatenate([p.imd for p in parts]),
+        )
 
 
 @dataclass

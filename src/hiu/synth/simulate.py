@@ -127,29 +127,19 @@ def make_chunk(spec: SynthSpec, world: World, chunk: int) -> tuple[People, Activ
 
 
 @dataclass(frozen=True)
-class ChunkSummary:
-    """What the service can see of one chunk's people."""
-
-    counts: npt.NDArray[np.uint16]
-    death_quarter: npt.NDArray[np.int16]
-    age: npt.NDArray[np.float32]
-    female: npt.NDArray[np.bool_]
-    imd: npt.NDArray[np.uint8]
-
-
-@dataclass(frozen=True)
 class ChunkOutput:
     csv: dict[str, bytes]
     rows: dict[str, int]
     tally: EffectTally
 
 
-def summarise_chunk(spec: SynthSpec, world: World, chunk: int) -> ChunkSummary:
+def summarise_chunk(spec: SynthSpec, world: World, chunk: int) -> SelectionInputs:
+    """What the service can see of one chunk's people."""
     people, activity = make_chunk(spec, world, chunk)
     bounds = spec.timeline.quarter_bounds()
     death_quarter = np.searchsorted(bounds, people.death_minute, side="right") - 1
-    return ChunkSummary(
-        counts=quarterly_ed_counts(activity, people.size, bounds),
+    return SelectionInputs(
+        quarterly_counts=quarterly_ed_counts(activity, people.size, bounds),
         death_quarter=np.minimum(death_quarter, bounds.size - 1).astype(np.int16),
         age=people.age.astype(np.float32),
         female=people.sex == SEX_FEMALE,
@@ -204,7 +194,7 @@ def _start_worker(spec: SynthSpec, world: World) -> None:
     _WORKER["world"] = world
 
 
-def _summarise_in_worker(chunk: int) -> ChunkSummary:
+def _summarise_in_worker(chunk: int) -> SelectionInputs:
     return summarise_chunk(_WORKER["spec"], _WORKER["world"], chunk)
 
 
@@ -288,19 +278,13 @@ def synthesise(
     report = progress or (lambda phase, done, total: None)
 
     with _workers(jobs, spec, world) as pool:
-        summaries: list[ChunkSummary] = []
+        summaries: list[SelectionInputs] = []
         report("Simulating activity", 0, spec.chunks)
         chunks = [(c,) for c in range(spec.chunks)]
         for summary in _in_order(_summarise_in_worker, chunks, pool, jobs):
             summaries.append(summary)
             report("Simulating activity", len(summaries), spec.chunks)
-        inputs = SelectionInputs(
-            quarterly_counts=np.concatenate([s.counts for s in summaries]),
-            death_quarter=np.concatenate([s.death_quarter for s in summaries]),
-            age=np.concatenate([s.age for s in summaries]),
-            female=np.concatenate([s.female for s in summaries]),
-            imd=np.concatenate([s.imd for s in summaries]),
-        )
+        inputs = SelectionInputs.concatenate(summaries)
         del summaries
         n_quarters = inputs.quarterly_counts.shape[1]
         died = int((inputs.death_quarter < n_quarters).sum())
