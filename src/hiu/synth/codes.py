@@ -39,7 +39,6 @@ ARRIVAL_PUBLIC_TRANSPORT = "1048061000000105"
 ARRIVAL_EMERGENCY_AMBULANCE = "1048031000000100"
 ARRIVAL_AMBULANCE_MEDICAL_ESCORT = "1048041000000109"
 ARRIVAL_POLICE = "1048001000000106"
-ARRIVAL_PRISON = "1047991000000102"
 
 # ECDS acuity, most to least urgent.
 ACUITY_CODES: tuple[str, ...] = (
@@ -222,19 +221,6 @@ PROFILES: tuple[tuple[Presentation, ...], ...] = (
     PROFILE_SOCIAL,
     PROFILE_PREGNANCY,
     PROFILE_SICKLE_CELL,
-)
-PROFILE_NAMES: tuple[str, ...] = (
-    "young_female",
-    "young_male",
-    "middle",
-    "older",
-    "alcohol",
-    "mental_health",
-    "pain",
-    "physical",
-    "social",
-    "pregnancy",
-    "sickle_cell",
 )
 
 

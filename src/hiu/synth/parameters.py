@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 AGE_BAND_EDGES: tuple[int, ...] = (18, 25, 35, 45, 55, 65, 75, 85)
-N_AGE_BANDS = len(AGE_BAND_EDGES)
 
 # Root kinds: independent processes that start a chain of linked events.
 KIND_NHS111 = 0
@@ -44,7 +43,6 @@ THEMES: tuple[str, ...] = (
     "pregnancy",
     "sickle_cell",
 )
-N_THEMES = len(THEMES)
 THEME_PROFILE_OFFSET = 4
 THEME_PHYSICAL = 3
 THEME_PREGNANCY = 5

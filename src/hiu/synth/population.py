@@ -128,10 +128,6 @@ class People:
         return int(self.index.size)
 
 
-def age_band(age: FloatArray) -> IntArray:
-    return (np.searchsorted(np.array(AGE_BAND_EDGES), age, side="right") - 1).astype(np.int64)
-
-
 def make_people(
     first_index: int,
     count: int,
