@@ -59,18 +59,19 @@ typecheck: $(STAMPS)/venv
 architecture: $(STAMPS)/venv
 	$(BIN)/lint-imports
 
-# Tests get a data directory of their own, never the demo's var/.
+# Tests get a fresh data directory of their own, never the demo's var/.
 TEST_DATA := $(STAMPS)/test-data
+FRESH_TEST_DATA := rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
 
 # Every test on SQLite (the default database), browser tests included.
 unit: setup
-	rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
+	$(FRESH_TEST_DATA)
 	HIU_DATA_DIR=$(TEST_DATA) $(BIN)/pytest
 
 # The database-backed tests again on PostgreSQL, when a server is named (CI names one).
 postgres: setup
 	@if [ -n "$$HIU_TEST_POSTGRES_URL" ]; then \
-		rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA) && \
+		$(FRESH_TEST_DATA) && \
 		HIU_DATA_DIR=$(TEST_DATA) DATABASE_URL="$$HIU_TEST_POSTGRES_URL" \
 			$(BIN)/pytest tests/web tests/browser; \
 	else \
