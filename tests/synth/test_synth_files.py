@@ -213,7 +213,7 @@ def test_ed_fields_take_ecds_values(catchment: Population) -> None:
     assert set(ed["department_type"].unique()) <= {"01", "02", "03", "04", "05"}
     pairs = ed.select("site_code", "department_type").unique()
     assert all(sites[s] == t for s, t in pairs.iter_rows())
-    assert set(ed["attendance_category"].unique()) == {"1", "2", "3"}
+    assert set(ed["attendance_category"].unique()) == {"1", "2", "4"}
     assert set(ed["acuity"].unique()) <= set(codes.ACUITY_CODES)
     assert ed["arrival_mode"].str.contains(r"^10[0-9]{14}$").all()
     for column in ("chief_complaint", "diagnosis", "discharge_destination"):
@@ -339,7 +339,7 @@ def test_attendances_include_the_presentations_site_rules_exclude(catchment: Pop
     planned = ed.filter(pl.col("attendance_category") == codes.CATEGORY_PLANNED_FOLLOW_UP)
     assert planned.height > 0.02 * ed.height
     assert (planned["chief_complaint"] == codes.WOUND_CARE_COMPLAINT).all()
-    assert ed.filter(pl.col("diagnosis") == "30925003").height > 100  # sickle cell crisis
+    assert ed.filter(pl.col("diagnosis") == "127040003").height > 100  # sickle cell disease
     assert catchment.admissions.filter(pl.col("primary_diagnosis") == "D57.0").height > 50
     pregnancy = ed.filter(pl.col("diagnosis").is_in(["14094001", "289530006", "77386006"]))
     assert pregnancy.height > 100

@@ -17,7 +17,7 @@ Enhanced Technical Output Specification (ETOS) code sets as found in public anal
 
 Chief complaints and diagnoses are SNOMED CT concepts in the ECDS chief-complaint and diagnosis
 lists (for example 29857009 chest pain, 248062006 self-injurious behaviour, 25702006 alcohol
-intoxication, 195951007 acute exacerbation of COPD, 30925003 sickle cell crisis, 14094001
+intoxication, 195951007 acute exacerbation of COPD, 127040003 sickle cell (Hb SS) disease, 14094001
 hyperemesis gravidarum, 225358003 wound care). Admission diagnoses are ICD-10 (5th edition, as
 used in Hospital Episode Statistics) and admission methods are NHS Data Dictionary codes:
 emergency 21 (via the emergency department of this provider), 22 (GP), 23 (bed bureau),
@@ -65,9 +65,12 @@ DESTINATION_MORTUARY = "305398007"
 WOUND_CARE_COMPLAINT = "225358003"
 
 # ECDS attendance category.
+# EMERGENCY CARE ATTENDANCE CATEGORY (NHS Data Dictionary): 1 unplanned first attendance,
+# 2 unplanned follow-up at this department, 3 unplanned follow-up at another department,
+# 4 planned follow-up.
 CATEGORY_UNPLANNED_FIRST = 1
-CATEGORY_PLANNED_FOLLOW_UP = 2
-CATEGORY_UNPLANNED_FOLLOW_UP = 3
+CATEGORY_UNPLANNED_FOLLOW_UP = 2
+CATEGORY_PLANNED_FOLLOW_UP = 4
 
 
 @dataclass(frozen=True)
@@ -204,8 +207,8 @@ PROFILE_PREGNANCY: tuple[Presentation, ...] = (
     _P("pregnancy_abdominal_pain", "21522001", "77386006", "O26.8", 3, admit=0.8),
 )
 PROFILE_SICKLE_CELL: tuple[Presentation, ...] = (
-    _P("sickle_cell_crisis", "22253000", "30925003", "D57.0", 10, admit=1.6),
-    _P("sickle_cell_chest", "29857009", "30925003", "D57.0", 1, admit=2.5),
+    _P("sickle_cell_crisis", "22253000", "127040003", "D57.0", 10, admit=1.6),
+    _P("sickle_cell_chest", "29857009", "127040003", "D57.0", 1, admit=2.5),
 )
 
 #: Every presentation profile, in a fixed order: a profile's position is its number.

@@ -1,0 +1,1 @@
+"""Reading, mapping and validating activity extracts, and importing them into the store."""
