@@ -25,14 +25,13 @@ import os
 import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from measure import run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 HIU = ROOT / ".venv" / "bin" / "hiu"
@@ -49,51 +48,6 @@ CASES: dict[str, dict[str, Any]] = {
     "catchment": {"adults": 300_000, "years": 1, "max_seconds": 30, "max_rss_mib": None},
     "national": {"adults": 45_000_000, "years": 1, "max_seconds": 300, "max_rss_mib": 8192},
 }
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
-class TreeMemory(threading.Thread):
-    """Samples the total resident memory of a process and its descendants."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak_kib = 0
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(0.2):
-            total = sum(_rss_kib(p) for p in _descendants(self.pid))
-            self.peak_kib = max(self.peak_kib, total)
 
 
 def _count_rows(path: Path) -> int:
@@ -124,25 +78,17 @@ def run_case(name: str, jobs: int) -> dict[str, Any]:
     if jobs:
         command += ["--jobs", str(jobs)]
     print(f"{name}: {' '.join(command[1:])}", flush=True)
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sampler = TreeMemory(child.pid)
-    sampler.start()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    sampler.stopped.set()
-    sampler.join()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
-    if child.returncode != 0:
+    run = run_measured(command)
+    if run.returncode != 0:
         shutil.rmtree(out, ignore_errors=True)
-        raise SystemExit(f"{name} failed ({child.returncode}):\n{stderr}")
+        raise SystemExit(f"{name} failed ({run.returncode}):\n{run.stderr}")
+    wall = run.wall_seconds
     extracts = out / "extracts"
     rows = {file: _count_rows(extracts / file) for file in FILES}
     written = sum(path.stat().st_size for path in extracts.iterdir())
     shutil.rmtree(out, ignore_errors=True)
-    peak_mib = usage.ru_maxrss / 1024
-    tree_mib = sampler.peak_kib / 1024
+    peak_mib = run.peak_rss_mib
+    tree_mib = run.peak_tree_rss_mib
     within = wall <= case["max_seconds"] and (
         case["max_rss_mib"] is None or max(peak_mib, tree_mib) <= case["max_rss_mib"]
     )

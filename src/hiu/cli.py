@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from hiu.ingest.cli import import_command, store_app
 from hiu.synth.cli import synth_command
 
 app = typer.Typer(
@@ -13,11 +14,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("synth")(synth_command)
-
-
-@app.callback()
-def _root() -> None:
-    """Keep sub-commands as sub-commands even while there is only one."""
+app.command("import")(import_command)
+app.add_typer(store_app, name="store")
 
 
 def main() -> None:

@@ -13,11 +13,12 @@ been validated (see :func:`duplicate_key_reason`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import polars as pl
+from nhs_number.validate import is_valid as is_valid_nhs_number
 
 from hiu.schemas import Column, ColumnType, Extract
 
@@ -52,6 +53,7 @@ EXCEL_SERIAL_MAX = 73415
 SERIAL_PATTERN = r"^\d{1,5}(\.\d+)?$"
 
 EARLIEST_DATE = date(1900, 1, 1)
+CHI_LAST = 3_112_999_999
 
 BOOLEAN_WORDS = {
     "true": True,
@@ -86,29 +88,35 @@ def validate_chunk(
     share a schema. Extra columns stay as text.
     """
     frame = _with_all_columns(frame, extract)
-    parsed: dict[str, pl.Expr] = {}
+    extras = _extra_columns(frame, extract)
+    # Parse each column once into a working column, then check the rules against it: eager
+    # Polars does not share repeated sub-expressions, and parsing is the expensive part.
+    working = {column.name: f"__value_{column.name}" for column in extract.columns}
+    frame = frame.with_columns(
+        _parse(column, date_formats).alias(working[column.name]) for column in extract.columns
+    )
     checks: list[pl.Expr] = [
         pl.when(pl.col(PROBLEM).is_not_null()).then(pl.col(PROBLEM)),
     ]
     for column in extract.columns:
-        value, broken = _column_rules(column, now=now, date_formats=date_formats)
-        parsed[column.name] = value
-        checks.extend(broken)
+        checks.extend(_rules(column, pl.col(working[column.name]), now=now))
     if extract.start and extract.end:
         checks.append(
-            pl.when(parsed[extract.end] < parsed[extract.start]).then(
+            pl.when(pl.col(working[extract.end]) < pl.col(working[extract.start])).then(
                 pl.lit(f"{extract.end}: before {extract.start}")
             )
         )
+    # Decide which rows fail on every row, but spell out reasons only for those that do.
+    bad = frame.select(pl.any_horizontal(check.is_not_null() for check in checks)).to_series()
     reasons = pl.concat_list(checks).list.drop_nulls().list.join("; ")
-    checked = frame.with_columns(reasons.alias(REASONS))
-    ok = pl.col(REASONS) == ""
-    accepted = checked.filter(ok).select(
+    accepted = frame.filter(~bad).select(
         pl.col(ROW),
-        *(expr.alias(name) for name, expr in parsed.items()),
-        *(pl.col(name) for name in _extra_columns(frame, extract)),
+        *(pl.col(working[name]).alias(name) for name in extract.names),
+        *(pl.col(name) for name in extras),
     )
-    rejected = checked.filter(~ok).drop(PROBLEM)
+    rejected = (
+        frame.filter(bad).with_columns(reasons.alias(REASONS)).drop(PROBLEM, *working.values())
+    )
     return Validated(accepted=accepted, rejected=rejected)
 
 
@@ -130,75 +138,91 @@ def _extra_columns(frame: pl.DataFrame, extract: Extract) -> list[str]:
     return [name for name in frame.columns if name not in known]
 
 
-def _column_rules(
-    column: Column, *, now: datetime, date_formats: Sequence[str]
-) -> tuple[pl.Expr, list[pl.Expr]]:
-    """The typed value of ``column`` and the reasons a row breaks its rules (null when not)."""
+def _parse(column: Column, date_formats: Sequence[str]) -> pl.Expr:
+    """The typed value of ``column``: null where empty or where it cannot be read."""
+    raw = pl.col(column.name)
+    kind = column.type
+    value: pl.Expr
+    if kind is ColumnType.NHS_NUMBER:
+        value = raw.str.replace_all(r"[\s-]", "")
+    elif kind is ColumnType.CODE:
+        value = _code_value(raw, column.codes or frozenset())
+    elif kind in (ColumnType.ICD10, ColumnType.ODS):
+        value = raw.str.to_uppercase()
+    elif kind is ColumnType.DATE:
+        formats = tuple(date_formats)
+        value = raw.map_batches(lambda s: _parse_dates(s, formats), return_dtype=pl.Date)
+    elif kind is ColumnType.DATETIME:
+        formats = tuple(date_formats)
+        value = raw.map_batches(
+            lambda s: _parse_datetimes(s, formats), return_dtype=pl.Datetime("us")
+        )
+    elif kind is ColumnType.BOOLEAN:
+        value = raw.str.to_lowercase().replace_strict(
+            BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean
+        )
+    elif kind is ColumnType.DECILE:
+        value = raw.cast(pl.Int8, strict=False)
+    else:  # identifiers, SNOMED CT codes and free text are kept as they are
+        value = raw
+    return pl.when(raw.is_not_null() & (raw != "")).then(value)
+
+
+def _rules(column: Column, value: pl.Expr, *, now: datetime) -> list[pl.Expr]:
+    """The reasons a row breaks the rules of ``column`` (null where it does not)."""
     raw = pl.col(column.name)
     present = raw.is_not_null() & (raw != "")
     name = column.name
     rules: list[pl.Expr] = []
     if column.required:
         rules.append(pl.when(~present).then(pl.lit(f"{name}: required but empty")))
-
     kind = column.type
     if kind is ColumnType.NHS_NUMBER:
-        value = raw.str.replace_all(r"[\s-]", "")
         rules.append(
             pl.when(present & ~_is_valid_nhs_number(value)).then(
                 pl.lit(f"{name}: not a valid NHS number (10 digits passing the Modulus 11 check)")
             )
         )
     elif kind is ColumnType.CODE:
-        value, known = _code_value(raw, column.codes or frozenset())
         expected = ", ".join(sorted(column.codes or ()))
         rules.append(
-            pl.when(present & ~known).then(pl.lit(f"{name}: not a known code ({expected})"))
+            pl.when(present & value.is_null()).then(
+                pl.lit(f"{name}: not a known code ({expected})")
+            )
         )
     elif kind is ColumnType.SNOMED:
-        value = raw
         rules.append(
             pl.when(present & ~_is_snomed_concept(raw)).then(
                 pl.lit(f"{name}: not a SNOMED CT concept identifier")
             )
         )
     elif kind is ColumnType.ICD10:
-        value = raw.str.to_uppercase()
         rules.append(
             pl.when(present & ~value.str.contains(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")).then(
                 pl.lit(f"{name}: not an ICD-10 code")
             )
         )
     elif kind is ColumnType.ODS:
-        value = raw.str.to_uppercase()
         rules.append(
             pl.when(present & ~value.str.contains(r"^[A-Z0-9]{3,8}$")).then(
                 pl.lit(f"{name}: not an ODS code (3 to 8 letters and digits)")
             )
         )
     elif kind is ColumnType.DATE:
-        value = _parse_date(raw, date_formats)
         rules.extend(_date_rules(name, present, value, now.date(), "a date (YYYY-MM-DD)"))
     elif kind is ColumnType.DATETIME:
-        value = _parse_datetime(raw, date_formats)
         rules.extend(
             _date_rules(name, present, value, now, "a date and time (YYYY-MM-DDTHH:MM:SS)")
         )
     elif kind is ColumnType.BOOLEAN:
-        value = raw.str.to_lowercase().replace_strict(
-            BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean
-        )
         rules.append(pl.when(present & value.is_null()).then(pl.lit(f"{name}: not true or false")))
     elif kind is ColumnType.DECILE:
-        value = raw.cast(pl.Int8, strict=False)
         rules.append(
             pl.when(present & ~value.is_between(1, 10).fill_null(False)).then(
                 pl.lit(f"{name}: not a whole number from 1 to 10")
             )
         )
-    else:  # identifiers and free text are kept as they are
-        value = raw
-    return pl.when(present).then(value), rules
+    return rules
 
 
 def _date_rules(
@@ -214,26 +238,45 @@ def _date_rules(
     ]
 
 
-def _code_value(raw: pl.Expr, codes: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
+def _code_value(raw: pl.Expr, codes: frozenset[str]) -> pl.Expr:
     """Match codes whatever their case, and restore the leading zero spreadsheets drop."""
     by_folded = {code.casefold(): code for code in codes}
     two_digit = bool(codes) and all(len(c) == 2 and c.isdigit() for c in codes)
     folded = raw.str.to_lowercase()
     if two_digit:
         folded = pl.when(folded.str.contains(r"^\d$")).then("0" + folded).otherwise(folded)
-    value = folded.replace_strict(by_folded, default=None, return_dtype=pl.String)
-    return value, value.is_not_null()
+    return folded.replace_strict(by_folded, default=None, return_dtype=pl.String)
 
 
 def _is_valid_nhs_number(value: pl.Expr) -> pl.Expr:
     """Modulus 11: weights 10 down to 2 on the first nine digits; the tenth is the check digit.
 
-    The ``nhs-number`` package is the reference; tests compare this expression with it.
+    The ``nhs-number`` package is the reference; tests compare this with it.
     """
-    digits = [value.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(10)]
+    return value.map_batches(_valid_nhs_numbers, return_dtype=pl.Boolean)
+
+
+def _valid_nhs_numbers(series: pl.Series) -> pl.Series:
+    # Integer arithmetic on a materialised column: eager Polars would otherwise re-evaluate the
+    # parse once per digit, and slicing ten substrings is slower still.
+    number = pl.col("number")
+    digits = [(number // 10 ** (9 - i)) % 10 for i in range(10)]
     total = pl.sum_horizontal(d * (10 - i) for i, d in enumerate(digits[:9]))
     check = (11 - total % 11) % 11
-    return (value.str.contains(r"^\d{10}$") & (check != 10) & (check == digits[9])).fill_null(False)
+    frame = pl.DataFrame({"text": series}).with_columns(
+        pl.when(pl.col("text").str.contains(r"^\d{10}$"))
+        .then(pl.col("text").cast(pl.Int64, strict=False))
+        .alias("number")
+    )
+    valid = frame.select(((check != 10) & (check == digits[9])).fill_null(False)).to_series()
+    # Scottish CHI numbers (0101000000 to 3112999999) start with the date of birth as DDMMYY; the
+    # nhs-number package refuses those whose date does not exist. They are rare in English data,
+    # so ask the package about each distinct one.
+    chi = valid & (frame["number"] <= CHI_LAST).fill_null(False)
+    if chi.any():
+        refused = [n for n in series.filter(chi).unique().to_list() if not is_valid_nhs_number(n)]
+        valid = valid & ~series.is_in(pl.Series(refused, dtype=pl.String).implode())
+    return valid
 
 
 # Verhoeff tables (dihedral group D5 multiplication, permutation), as the SNOMED CT technical
@@ -283,40 +326,72 @@ def _is_snomed_concept(raw: pl.Expr) -> pl.Expr:
 def _snomed_batch(series: pl.Series) -> pl.Series:
     unique = series.drop_nulls().unique()
     valid = [code for code in unique.to_list() if is_snomed_concept_id(code)]
-    return series.is_in(pl.Series(valid, dtype=pl.String))
+    return series.is_in(pl.Series(valid, dtype=pl.String).implode())
 
 
-def _parse_datetime(raw: pl.Expr, extra_formats: Sequence[str]) -> pl.Expr:
-    attempts = [
-        raw.str.to_datetime(fmt, strict=False, time_unit="us")
-        for fmt in (*DATETIME_FORMATS, *extra_formats)
+def _first_readable(
+    series: pl.Series, attempts: Sequence[Callable[[pl.Series], pl.Series]]
+) -> pl.Series:
+    """Apply ``attempts`` in order, each only to the values no earlier attempt could read.
+
+    Nearly every file uses one format throughout, so the first attempt usually reads all of it
+    and the rest cost nothing; trying every format on every value was most of the import time.
+    """
+    result = attempts[0](series)
+    for attempt in attempts[1:]:
+        unread = result.is_null() & series.is_not_null()
+        if not unread.any():
+            break
+        positions = unread.arg_true()
+        parsed = attempt(series.gather(positions))
+        result = result.scatter(positions, parsed)
+    return result
+
+
+def _datetime_attempts(formats: Sequence[str]) -> list[Callable[[pl.Series], pl.Series]]:
+    def with_format(fmt: str) -> Callable[[pl.Series], pl.Series]:
+        return lambda s: s.str.to_datetime(fmt, strict=False, time_unit="us")
+
+    def with_offset(fmt: str) -> Callable[[pl.Series], pl.Series]:
+        return lambda s: (
+            s.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            .dt.convert_time_zone(LOCAL_ZONE)
+            .dt.replace_time_zone(None)
+        )
+
+    return [
+        *(with_format(fmt) for fmt in formats),
+        lambda s: s.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")),
+        *(with_offset(fmt) for fmt in OFFSET_FORMATS),
+        _excel_serial,
     ]
-    attempts.append(raw.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")))
-    attempts.extend(
-        raw.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
-        .dt.convert_time_zone(LOCAL_ZONE)
-        .dt.replace_time_zone(None)
-        for fmt in OFFSET_FORMATS
-    )
-    attempts.append(_excel_serial(raw))
-    return pl.coalesce(attempts)
 
 
-def _parse_date(raw: pl.Expr, extra_formats: Sequence[str]) -> pl.Expr:
-    attempts = [raw.str.to_date(fmt, strict=False) for fmt in (*DATE_FORMATS, *extra_formats)]
+def _parse_datetimes(series: pl.Series, extra_formats: Sequence[str]) -> pl.Series:
+    return _first_readable(series, _datetime_attempts((*DATETIME_FORMATS, *extra_formats)))
+
+
+def _parse_dates(series: pl.Series, extra_formats: Sequence[str]) -> pl.Series:
     # A date-time in a date column (an XLSX date cell, a warehouse timestamp) keeps its date.
-    attempts.extend(
-        raw.str.to_datetime(fmt, strict=False, time_unit="us").dt.date() for fmt in DATETIME_FORMATS
-    )
-    attempts.append(_excel_serial(raw).dt.date())
-    return pl.coalesce(attempts)
+    attempts: list[Callable[[pl.Series], pl.Series]] = [
+        *(
+            (lambda s, fmt=fmt: s.str.to_date(fmt, strict=False))
+            for fmt in (*DATE_FORMATS, *extra_formats)
+        ),
+        *(
+            (lambda s, attempt=attempt: attempt(s).dt.date())
+            for attempt in _datetime_attempts(DATETIME_FORMATS)
+        ),
+    ]
+    return _first_readable(series, attempts)
 
 
-def _excel_serial(raw: pl.Expr) -> pl.Expr:
+def _excel_serial(series: pl.Series) -> pl.Series:
+    raw = pl.col("raw")
     serial = pl.when(raw.str.contains(SERIAL_PATTERN)).then(raw.cast(pl.Float64, strict=False))
     in_range = serial.is_between(EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX)
     # Round to the second: Excel stores times as fractions of a day, which rarely land exactly.
     milliseconds = (serial * 86_400).round(0).cast(pl.Int64) * 1000
-    return pl.when(in_range).then(
-        pl.lit(EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(milliseconds=milliseconds)
-    )
+    moment = pl.lit(EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(milliseconds=milliseconds)
+    frame = pl.DataFrame({"raw": series})
+    return frame.select(pl.when(in_range).then(moment).alias(series.name)).to_series()

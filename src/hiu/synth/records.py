@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from hiu.schemas import ADMISSIONS, AMBULANCE_INCIDENTS, ED_ATTENDANCES, NHS111_CALLS, PEOPLE
 from hiu.synth import codes
 from hiu.synth.activity import (
     PRESENTATIONS,
@@ -46,53 +47,12 @@ BoolArray = npt.NDArray[np.bool_]
 #: Room for this many events of one source per chunk in identifiers.
 ID_STRIDE = 100_000_000
 
-ED_COLUMNS = (
-    "attendance_id",
-    "nhs_number",
-    "arrival_datetime",
-    "departure_datetime",
-    "site_code",
-    "department_type",
-    "attendance_category",
-    "arrival_mode",
-    "chief_complaint",
-    "diagnosis",
-    "acuity",
-    "discharge_destination",
-)
-AMBULANCE_COLUMNS = (
-    "incident_id",
-    "nhs_number",
-    "call_datetime",
-    "call_origin",
-    "outcome",
-    "conveyed_to_site",
-)
-NHS111_COLUMNS = ("call_id", "nhs_number", "call_datetime", "disposition")
-ADMISSION_COLUMNS = (
-    "spell_id",
-    "nhs_number",
-    "admission_datetime",
-    "discharge_datetime",
-    "admission_method",
-    "primary_diagnosis",
-    "setting",
-    "site_code",
-)
-PEOPLE_COLUMNS = (
-    "nhs_number",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "lsoa_code",
-    "imd_decile",
-    "gp_practice_code",
-    "phone",
-    "care_home",
-    "date_of_death",
-)
+# The canonical extracts' columns (DESIGN §5), from the one definition the importer also uses.
+ED_COLUMNS = ED_ATTENDANCES.names
+AMBULANCE_COLUMNS = AMBULANCE_INCIDENTS.names
+NHS111_COLUMNS = NHS111_CALLS.names
+ADMISSION_COLUMNS = ADMISSIONS.names
+PEOPLE_COLUMNS = PEOPLE.names
 
 _SITE_CODES = pl.Series([s.code for s in codes.ED_SITES])
 _SITE_TYPES = pl.Series([s.department_type for s in codes.ED_SITES])

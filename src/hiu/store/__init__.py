@@ -1,0 +1,1 @@
+"""The activity store: Parquet files read with DuckDB, changed one atomic batch at a time."""
