@@ -40,11 +40,16 @@ setup: $(STAMPS)/venv $(STAMPS)/node
 $(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
 	$(BIN)/hiu synth --adults 60000 --years 3 --start 2023-10-01 --seed 2026 --out $(DEMO_DATA)
 
+# The tasks worker (which runs uploaded imports) runs in the background beside the web server
+# and is stopped with it: Ctrl+C, or the server stopping for any reason, ends both.
 demo: setup $(DEMO_DATA)/cohort.csv
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) demo --synthetic $(DEMO_DATA)
 	@echo
 	@echo "The demo service is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(MANAGE) db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 
 # --- checks -----------------------------------------------------------------------------------

@@ -127,9 +127,7 @@ def timeline_case(data_dir: Path) -> dict[str, Any]:
     store = Store.in_data_dir(data_dir)
     path = store.table_path("ed_attendances")
     assert path is not None
-    numbers = (
-        pl.scan_parquet(path).select("nhs_number").unique().collect()["nhs_number"].to_list()
-    )
+    numbers = pl.scan_parquet(path).select("nhs_number").unique().collect()["nhs_number"].to_list()
     rng = np.random.default_rng(2)
     picked = [numbers[i] for i in rng.choice(len(numbers), LOOKUPS, replace=False)]
     store.timeline(picked[0])  # the first read of a file pays for the operating system's cache

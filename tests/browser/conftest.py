@@ -1,10 +1,10 @@
 """Browser tests: the real app, served as `make demo` serves it, driven in Debian's Chromium.
 
-The server runs in a subprocess against its own database (a SQLite file, or a fresh PostgreSQL
-database when the run's DATABASE_URL is PostgreSQL), set up by the same `migrate` and `demo`
-commands a newcomer runs, with a small synthetic population from `hiu synth`. Playwright drives
-Debian's Chromium (never a downloaded browser). Outside CI a missing Chromium skips these tests
-with a reason; in CI (CI=true) it is an error.
+The server and the tasks worker run in subprocesses against their own database (a SQLite file,
+or a fresh PostgreSQL database when the run's DATABASE_URL is PostgreSQL), set up by the same
+`migrate` and `demo` commands a newcomer runs, with a small synthetic population from
+`hiu synth`. Playwright drives Debian's Chromium (never a downloaded browser). Outside CI a
+missing Chromium skips these tests with a reason; in CI (CI=true) it is an error.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_steps import DEMO_PASSWORD
 from playwright.sync_api import Browser, Page, sync_playwright
 
-DEMO_PASSWORD = "browser-test-demo-password"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -106,13 +106,25 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        # The worker that runs uploaded imports, as `make demo` runs it beside the server. Its
+        # output goes to a file: a pipe nobody reads would stop it once the pipe was full.
+        worker_log = (tmp / "worker.log").open("wb")
+        worker = subprocess.Popen(
+            [*manage, "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.25"],
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(url, server)
             yield url
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (worker, server):
+                process.terminate()
+            for process in (worker, server):
+                process.wait(timeout=30)
+            worker_log.close()
             if server.stderr is not None:
                 server.stderr.close()
 

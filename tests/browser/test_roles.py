@@ -4,10 +4,8 @@ page, can move around their navigation, and no page has a serious or critical ax
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from browser_steps import serious_violations, sign_in
 from playwright.sync_api import Page, expect
-
-DEMO_PASSWORD = "browser-test-demo-password"
 
 # username -> (the role shown in the header, the heading of their home page)
 HOMES = {
@@ -19,23 +17,6 @@ HOMES = {
     "ig": ("IG lead", "Audit log"),
     "admin": ("Administrator", "Users and roles"),
 }
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def sign_in(page: Page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{v['id']} ({v['impact']}) on {page.url}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_the_sign_in_page_is_accessible(page: Page, live_url: str) -> None:

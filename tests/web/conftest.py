@@ -1,9 +1,11 @@
-"""Fixtures for the web tests: a service, a second service, and a person in every role."""
+"""Fixtures for the web tests: a service, a second service, a person in every role, and a data
+directory of the test's own for tests that write to the activity store."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,15 @@ def fast_password_hashing(settings: Any) -> None:
     # Argon2 is slow on purpose; tests create hundreds of users. test_sign_in checks that the
     # real settings use Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    """HIU_DATA_DIR for this test alone: its activity store, uploads and profiles."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    settings.DATA_DIR = folder
+    return folder
 
 
 @pytest.fixture

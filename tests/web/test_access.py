@@ -21,7 +21,6 @@ EVERY_ROLE = frozenset(Role)
 
 # URL name -> roles that get the page (200). Everyone else signed in gets 403.
 ROLE_PAGES: dict[str, frozenset[Role]] = {
-    "accounts:data": frozenset({Role.DATA_COORDINATOR}),
     "accounts:volunteers": frozenset({Role.VOLUNTEER_COORDINATOR}),
     "accounts:summary": frozenset({Role.COMMISSIONER}),
     "accounts:users": frozenset({Role.ADMINISTRATOR}),
@@ -29,10 +28,22 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "clients:team": frozenset({Role.SERVICE_LEAD}),
     "clients:list": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
     "audit:log": frozenset({Role.IG_LEAD, Role.ADMINISTRATOR}),
+    # Quarantine files hold patient data: administrators do not get the import pages either.
+    "imports:data": frozenset({Role.DATA_COORDINATOR}),
+    "imports:upload": frozenset({Role.DATA_COORDINATOR}),
 }
 CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
-# Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py).
-COVERED_ELSEWHERE = {"accounts:sign_in", "accounts:sign_out", "accounts:home", "clients:detail"}
+# Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
+# pages, which need an import to exist, in test_imports.py).
+COVERED_ELSEWHERE = {
+    "accounts:sign_in",
+    "accounts:sign_out",
+    "accounts:home",
+    "clients:detail",
+    "imports:job",
+    "imports:quarantine",
+    "imports:batch",
+}
 
 
 def _named_urls(resolver: URLResolver, namespace: str = "") -> set[str]:

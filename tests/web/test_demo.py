@@ -1,4 +1,5 @@
-"""The demo command: people in every role, created by the command and never by migrations."""
+"""The demo command: people in every role, created by the command and never by migrations, and
+the synthetic population's activity imported into the activity store."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from hiu.web.accounts.demo import DEMO_USERS
+from hiu.schemas import KINDS
+from hiu.store.store import Store
+from hiu.web.accounts.demo import DEMO_IMPORTER, DEMO_USERS
 from hiu.web.accounts.roles import Role, role_of
 from hiu.web.clients.models import Client
 
@@ -54,7 +57,9 @@ def test_the_demo_refuses_a_folder_without_a_cohort(db: object, tmp_path: Path) 
         call_command("demo", synthetic=tmp_path)
 
 
-def test_the_demo_caseload_comes_from_the_synthetic_cohort(db: object, tmp_path: Path) -> None:
+def test_the_demo_caseload_comes_from_the_synthetic_cohort(
+    db: object, data_dir: Path, tmp_path: Path
+) -> None:
     (tmp_path / "cohort.csv").write_text("nhs_number,engaged_date\n9000000009,2025-02-03\n")
     (tmp_path / "people.csv").write_text(
         "nhs_number,given_name,family_name,date_of_birth,sex,postcode,lsoa_code,imd_decile,"
@@ -67,3 +72,23 @@ def test_the_demo_caseload_comes_from_the_synthetic_cohort(db: object, tmp_path:
     assert (client.given_name, client.family_name) == ("Ada", "Lovelace")
     assert client.engaged_on is not None
     assert client.engaged_on.isoformat() == "2025-02-03"
+
+
+def test_the_demo_imports_the_synthetic_extracts_and_skips_them_the_second_time(
+    db: object, data_dir: Path, synthetic: Path
+) -> None:
+    first = StringIO()
+    call_command("demo", synthetic=synthetic, stdout=first)
+    store = Store.in_data_dir(data_dir)
+    batches = store.batches()
+    assert sorted(m.kind for m in batches) == sorted(KINDS)
+    assert {m.imported_by for m in batches} == {DEMO_IMPORTER}
+    assert all(m.rejected == 0 for m in batches)  # synthetic extracts are clean
+    assert all(rows > 0 for rows in store.row_counts().values())
+    assert "people.csv: imported as batch 1" in first.getvalue()
+    assert "rows read (100%)" in first.getvalue()  # progress as it goes
+
+    again = StringIO()
+    call_command("demo", synthetic=synthetic, stdout=again)
+    assert len(store.batches()) == len(KINDS)
+    assert again.getvalue().count("already imported as batch") == len(KINDS)

@@ -1,8 +1,10 @@
-"""Views reach client records only through scoped querysets (``visible_to``).
+"""Views reach client records and import jobs only through scoped querysets (``visible_to``).
 
 A lint in test form, like the breast-screening service's provider-scope check: any view module
-that mentions ``Client.objects`` must go straight to ``.visible_to(``. Aggregates for
-commissioners live in ``clients/aggregates.py`` and are suppressed there.
+that mentions ``Client.objects`` or ``ImportJob.objects`` must go straight to ``.visible_to(``.
+Aggregates for commissioners live in ``clients/aggregates.py`` and are suppressed there; the one
+other question views may ask of every service's import jobs is which batches are not theirs
+(``batches_of_other_services``), which returns batch numbers only.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from pathlib import Path
 import hiu.web
 
 WEB = Path(hiu.web.__file__).parent
-UNSCOPED = re.compile(r"Client\.objects\.(?!visible_to\()")
+UNSCOPED = re.compile(
+    r"Client\.objects\.(?!visible_to\()"
+    r"|ImportJob\.objects\.(?!visible_to\(|batches_of_other_services\()"
+)
 
 
-def test_no_view_queries_clients_without_scoping() -> None:
+def test_no_view_queries_clients_or_import_jobs_without_scoping() -> None:
     offenders = []
     for module in sorted(WEB.rglob("views.py")):
         for number, line in enumerate(module.read_text().splitlines(), start=1):
@@ -28,3 +33,5 @@ def test_no_view_queries_clients_without_scoping() -> None:
 def test_the_lint_would_catch_an_unscoped_query() -> None:
     assert UNSCOPED.search("clients = Client.objects.filter(service=s)")
     assert not UNSCOPED.search("clients = Client.objects.visible_to(request.user)")
+    assert UNSCOPED.search("job = get_object_or_404(ImportJob.objects.all(), pk=job_id)")
+    assert not UNSCOPED.search("jobs = ImportJob.objects.visible_to(request.user)")

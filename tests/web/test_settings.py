@@ -31,6 +31,8 @@ def _start(env_changes: dict[str, str], tmp_path: Path) -> subprocess.CompletedP
         ("HIU_SECRET_KEY", "too-short", "HIU_SECRET_KEY must be at least 32"),
         ("HIU_ALLOWED_HOSTS", "example.org,,", "HIU_ALLOWED_HOSTS must be a comma-separated"),
         ("HIU_DATA_DIR", "", "HIU_DATA_DIR is set but empty"),
+        ("HIU_MAX_UPLOAD_MB", "4GB", "HIU_MAX_UPLOAD_MB must be a whole number"),
+        ("HIU_MAX_UPLOAD_MB", "0", "HIU_MAX_UPLOAD_MB must be at least 1"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(

@@ -32,3 +32,25 @@ def format_datetime(value: dt.datetime | None) -> str:
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     return f"{format_date(local.date())}, {hour}:{local:%M}{suffix}"
+
+
+def format_size(size_bytes: int) -> str:
+    """File sizes in binary units, as people read them off their file manager: ``5.2 GB``.
+
+    One decimal place below 10 units (``4.5 MB``), none above, and never ``4.0``: a limit of
+    4096 MB reads ``4 GB``.
+    """
+    if size_bytes < 1024:
+        return "1 byte" if size_bytes == 1 else f"{size_bytes} bytes"
+    size = float(size_bytes)
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        text = f"{size:.1f}" if size < 10 else f"{size:.0f}"
+        if float(text) < 1024 or unit == "TB":  # 1023.7 MB reads 1 GB, not 1024 MB
+            break
+    return f"{text.removesuffix('.0')} {unit}"
+
+
+def format_count(value: int | None) -> str:
+    """Whole numbers with thousands separators, as the NHS.UK style guide writes them."""
+    return "" if value is None else f"{value:,}"

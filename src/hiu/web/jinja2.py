@@ -14,7 +14,13 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from hiu.web.accounts.roles import navigation_for, role_of
-from hiu.web.formatting import format_date, format_datetime, format_nhs_number
+from hiu.web.formatting import (
+    format_count,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+    format_size,
+)
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -41,5 +47,7 @@ def environment(**options: Any) -> Environment:
         nhs_number=format_nhs_number,
         date=format_date,
         datetime=format_datetime,
+        filesize=format_size,
+        count=format_count,
     )
     return env

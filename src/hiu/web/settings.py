@@ -1,7 +1,8 @@
 """Django settings for hiu.web, all read from the environment through ``hiu.config``.
 
 Variables (documented in docs/configuration.md): HIU_DATA_DIR, DATABASE_URL, HIU_SECRET_KEY,
-HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_DEMO_PASSWORD (read by the demo command only).
+HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_SECURE_COOKIES, HIU_MAX_UPLOAD_MB, HIU_DEMO_PASSWORD (read by
+the demo command only).
 Bad values stop start-up with a message naming the variable.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 
-from hiu.config import ConfigurationError, data_dir, env_bool, env_list, env_str
+from hiu.config import ConfigurationError, data_dir, env_bool, env_int, env_list, env_str
 
 WEB_DIR = Path(__file__).resolve().parent
 REPO_DIR = WEB_DIR.parents[2]
@@ -50,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "hiu.web.audit",
     "hiu.web.accounts",
     "hiu.web.clients",
+    "hiu.web.imports",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +140,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "hiu.web.errors.csrf_failure"
+
+# Background work (activity imports) runs in `manage db_worker`, which takes tasks from the
+# casework database: no broker to run, and a queued import survives a restart. `make demo` starts
+# the worker beside the web server; tests use the immediate backend instead.
+TASKS: dict[str, Any] = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+
+# Uploads. Extracts run to gigabytes: anything over FILE_UPLOAD_MAX_MEMORY_SIZE streams to a
+# temporary file on the data disk (never /tmp, which is often a small RAM disk), and the upload
+# page refuses files over HIU_MAX_UPLOAD_MB with a message naming the limit. The limit on form
+# fields other than files (DATA_UPLOAD_MAX_MEMORY_SIZE) stays at Django's 2.5 MB: it never
+# counts file contents. A proxy in front of the app needs a body limit at least this large.
+MAX_UPLOAD_BYTES = env_int("HIU_MAX_UPLOAD_MB", 4096, minimum=1, maximum=1024 * 1024) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads" / "incoming"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

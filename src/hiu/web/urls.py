@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hiu.web.accounts.urls")),
     path("", include("hiu.web.clients.urls")),
     path("", include("hiu.web.audit.urls")),
+    path("", include("hiu.web.imports.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

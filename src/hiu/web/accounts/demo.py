@@ -1,4 +1,5 @@
-"""The demo service: staff in every role and a caseload drawn from a synthetic population.
+"""The demo service: staff in every role, a caseload drawn from a synthetic population, and that
+population's activity in the activity store.
 
 Only ``manage demo`` calls this; migrations never create people. Everything here is synthetic:
 clients come from ``hiu synth`` output (NHS numbers in the never-issued 9 range).
@@ -7,6 +8,7 @@ clients come from ``hiu synth`` output (NHS numbers in the never-issued 9 range)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +16,14 @@ import polars as pl
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from hiu.ingest.pipeline import ImportProgress, ImportResult, import_file
+from hiu.schemas import KINDS
+from hiu.store.store import Store
 from hiu.web.accounts.models import Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
 
+DEMO_IMPORTER = "demo"  # the manifests' "imported by" for the demo's own imports
 DEFAULT_DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - synthetic demo only, printed by the demo
 DEMO_SERVICE = "Demo High Intensity Use service (synthetic data)"
 
@@ -109,3 +115,26 @@ def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) 
             },
         )
     return people.height
+
+
+def import_demo_activity(
+    synthetic_dir: Path,
+    store: Store,
+    progress: Callable[[str, ImportProgress], None] | None = None,
+) -> Iterator[tuple[str, ImportResult]]:
+    """Import each synthetic extract in ``synthetic_dir`` into ``store``, people first.
+
+    The same importer as ``hiu import`` and the upload page, so the demo's store is built the
+    way a real one is. A file imported before is found by its hash and left as it is, which
+    makes running the demo again quick. Yields each file's name and result as it finishes.
+    """
+    for kind in KINDS:
+        path = synthetic_dir / f"{kind}.csv"
+        if not path.is_file():
+            continue
+
+        def report(step: ImportProgress, name: str = path.name) -> None:
+            if progress is not None:
+                progress(name, step)
+
+        yield path.name, import_file(store, kind, path, imported_by=DEMO_IMPORTER, progress=report)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, has_role
@@ -20,13 +20,14 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# Any response: pages, redirects and file downloads (FileResponse streams).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def role_required(*roles: Role) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

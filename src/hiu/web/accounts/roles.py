@@ -44,7 +44,7 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.CASE_MANAGER: (NavItem("My caseload", "clients:caseload"),),
     Role.DATA_COORDINATOR: (
-        NavItem("Activity data", "accounts:data"),
+        NavItem("Activity data", "imports:data"),
         NavItem("Clients", "clients:list"),
     ),
     Role.VOLUNTEER_COORDINATOR: (NavItem("Volunteers", "accounts:volunteers"),),

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", LogoutView.as_view(), name="sign_out"),
-    path("data/", views.data, name="data"),
     path("volunteers/", views.volunteers, name="volunteers"),
     path("summary/", views.summary, name="summary"),
     path("users/", views.users, name="users"),

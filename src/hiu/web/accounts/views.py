@@ -8,7 +8,6 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from hiu.web.accounts.data_files import data_files
 from hiu.web.accounts.forms import SignInForm
 from hiu.web.accounts.permissions import role_required, service_of
 from hiu.web.accounts.roles import Role, home_url_name, roles_of
@@ -29,11 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if target is None:
         return render(request, "accounts/no_role.jinja", status=403)
     return redirect(target)
-
-
-@role_required(Role.DATA_COORDINATOR)
-def data(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/data.jinja", {"files": data_files()})
 
 
 @role_required(Role.VOLUNTEER_COORDINATOR)

@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     VIEW_CLIENT = "view_client", "Viewed client record"
     CREATE_CLIENT = "create_client", "Created client record"
     UPDATE_CLIENT = "update_client", "Changed client record"
+    UPLOAD_EXTRACT = "upload_extract", "Uploaded an activity extract"
+    DOWNLOAD_QUARANTINE = "download_quarantine", "Downloaded a quarantine file"
 
 
 class AppendOnlyError(RuntimeError):

@@ -1,4 +1,5 @@
-"""``manage demo``: create the demo service, its staff in every role, and its caseload."""
+"""``manage demo``: create the demo service, its staff in every role, its caseload, and the
+synthetic population's activity in the activity store."""
 
 from __future__ import annotations
 
@@ -8,17 +9,31 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hiu.config import env_str
-from hiu.web.accounts.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, create_demo_service
+from hiu.ingest.errors import UnreadableFile
+from hiu.ingest.pipeline import ImportProgress, ImportResult
+from hiu.web.accounts.demo import (
+    DEFAULT_DEMO_PASSWORD,
+    DEMO_USERS,
+    create_demo_service,
+    import_demo_activity,
+)
+from hiu.web.imports.files import activity_store
 
 
 class Command(BaseCommand):
-    help = "Create the demo service, a user for every role and a synthetic caseload."
+    help = (
+        "Create the demo service, a user for every role and a synthetic caseload, and import the "
+        "synthetic extracts into the activity store."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--synthetic",
             type=Path,
-            help="A directory written by `hiu synth`; its engaged cohort becomes the caseload.",
+            help=(
+                "A directory written by `hiu synth`: its engaged cohort becomes the caseload and "
+                "its extracts are imported into the activity store."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,6 +43,8 @@ class Command(BaseCommand):
         password = env_str("HIU_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
         service, clients = create_demo_service(password, synthetic)
         self.stdout.write(f"Demo service: {service.name}, {clients} clients.")
+        if synthetic is not None:
+            self._import_activity(synthetic)
         self.stdout.write("Demo sign-ins (every one uses the same password):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<16} {user.role.label}")
@@ -35,3 +52,26 @@ class Command(BaseCommand):
             self.stdout.write(f"Password: {password}  (set HIU_DEMO_PASSWORD to choose another)")
         else:
             self.stdout.write("Password: the value of HIU_DEMO_PASSWORD")
+
+    def _import_activity(self, synthetic: Path) -> None:
+        store = activity_store()
+        self.stdout.write(f"Activity store: {store.root}")
+        try:
+            for name, result in import_demo_activity(synthetic, store, self._progress):
+                self.stdout.write(f"  {name}: {_outcome(result)}")
+        except UnreadableFile as error:
+            raise CommandError(f"A synthetic extract could not be imported: {error}") from None
+
+    def _progress(self, name: str, step: ImportProgress) -> None:
+        share = f" ({step.fraction:.0%})" if step.fraction is not None else ""
+        self.stdout.write(f"  {name}: {step.rows_read:,} rows read{share}")
+
+
+def _outcome(result: ImportResult) -> str:
+    manifest = result.manifest
+    if result.already_imported:
+        return f"already imported as batch {manifest.batch_id}, skipped"
+    return (
+        f"imported as batch {manifest.batch_id}: {manifest.accepted:,} rows accepted, "
+        f"{manifest.rejected:,} rejected"
+    )

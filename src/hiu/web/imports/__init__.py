@@ -1,0 +1,1 @@
+"""Imports: data coordinators upload activity extracts; a background task loads them."""
