@@ -7,7 +7,9 @@ The command line, the web app's background task and the demo all import through
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +96,7 @@ def import_file(
         batch = writer.begin(kind, columns)
         try:
             rows_read = 0
-            for chunk in source.chunks(CHUNK_ROWS):
+            for chunk in _read_ahead(source.chunks(CHUNK_ROWS)):
                 chunk = _without_quarantine_columns(chunk)
                 if profile is not None:
                     chunk = profile.translate(chunk)
@@ -135,6 +137,47 @@ def import_file(
         already_imported=False,
         quarantine=store.quarantine_path(manifest.batch_id),
     )
+
+
+def _read_ahead(chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """Read the next chunk in a thread while this one is validated and staged.
+
+    Parsing (Polars) and validation release the interpreter lock for most of their work, so on
+    two cores the reading overlaps the rest. At most two chunks wait, which bounds memory; an
+    error while reading is raised here, in the importing thread.
+    """
+    waiting: queue.Queue[pl.DataFrame | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def offer(item: pl.DataFrame | BaseException | None) -> bool:
+        """Queue ``item`` unless the consumer has stopped; False once it has."""
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not offer(chunk):
+                    return
+            offer(None)
+        except BaseException as error:  # handed to the consumer, which raises it
+            offer(error)
+
+    reader = threading.Thread(target=produce, name="hiu-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := waiting.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _without_quarantine_columns(chunk: pl.DataFrame) -> pl.DataFrame:

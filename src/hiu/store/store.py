@@ -4,7 +4,7 @@ Layout under the store's root (``$HIU_DATA_DIR/store``)::
 
     state.json                      the commit point: committed batches and each kind's table
     tables/<kind>/<batch>.parquet   one file per kind holding every current row of that kind,
-                                    sorted by NHS number then time, rewritten by each import
+                                    sorted by NHS number, rewritten by each import
     batches/<batch>/manifest.json   what each import did
     batches/<batch>/quarantine.csv  the rows it rejected, with their reasons
     staging/                        imports in progress; anything here after a crash is garbage
