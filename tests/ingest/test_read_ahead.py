@@ -23,10 +23,14 @@ def test_it_yields_every_chunk_in_order() -> None:
 
 
 def test_it_raises_a_readers_error_in_the_importing_thread() -> None:
-    seen = []
-    with pytest.raises(ValueError, match="reader failed"):
+    seen: list[int] = []
+
+    def consume() -> None:
         for chunk in _read_ahead(_chunks(10, fail_at=5)):
             seen.append(chunk["i"][0])
+
+    with pytest.raises(ValueError, match="reader failed"):
+        consume()
     assert seen == [0, 1, 2, 3, 4]
 
 
