@@ -788,3 +788,42 @@ def test_it_stops_at_a_row_that_never_ends(tmp_path: Path) -> None:
         UnreadableFile, match=r"the row starting on line 3 of extract\.csv is larger"
     ):
         read_all(source)
+
+
+def test_it_reads_the_rows_around_a_few_bad_ones_exactly(tmp_path: Path) -> None:
+    rows = [ed_line(f"A{i}", diagnosis=f"note {i}") for i in range(3000)]
+    rows[700] = [*rows[700], "extra"]
+    rows[701] = rows[701][:5]
+    rows[2500][8] = 'stray "quote'
+    text = csv_text(*rows, ending="\r\n").replace('"stray ""quote"', 'stray "quote')
+    assert ',stray "quote,' in text
+    for block in (BLOCK_BYTES, 50_000):
+        frame = read_all(open_text(tmp_path, text, block_bytes=block), rows=1000)
+        assert frame[ROW].to_list() == list(range(2, 3002))
+        assert frame["attendance_id"].to_list() == [f"A{i}" for i in range(3000)]
+        assert frame["diagnosis"].to_list()[:3] == ["note 0", "note 1", "note 2"]
+        problems = frame.filter(pl.col(PROBLEM).is_not_null())
+        assert problems[ROW].to_list() == [702, 703]
+        assert frame["chief_complaint"].to_list()[2500] == 'stray "quote'
+
+
+def test_it_never_quotes_a_first_row_of_data_when_the_header_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "no_header.csv"
+    path.write_text("ED1,9434765919,2024-03-01T10:00,,RXH01\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as raised:
+        open_source(path, ED_ATTENDANCES)
+    message = str(raised.value)
+    assert "may have no header row" in message
+    assert "9434765919" not in message
+    assert "2024-03-01" not in message
+
+
+def test_it_names_the_headers_it_found_but_not_values_among_them(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("attendance_id,site,9434765919,when\nA1,RXH01,x,y\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as raised:
+        open_source(path, ED_ATTENDANCES)
+    message = str(raised.value)
+    assert "'site'" in message
+    assert "(a value, not shown)" in message
+    assert "9434765919" not in message

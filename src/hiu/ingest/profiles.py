@@ -182,25 +182,8 @@ def _parse(data: Mapping[str, Any], path: Path) -> Profile:
     delimiter = _choice(file, "delimiter", DELIMITERS, where)
     sheet = _optional_string(file, "sheet", where, table="[file] ")
 
-    columns = _string_table(data, "columns", where)
-    seen: dict[str, str] = {}
-    for header, canonical in columns.items():
-        _check_column(canonical, extracts, where, f"[columns] {header!r} maps to {canonical!r}")
-        key = header_key(header)
-        if key in seen:
-            raise ProfileError(
-                f"{where}: [columns] {seen[key]!r} and {header!r} are the same header "
-                "(headers match in any case)"
-            )
-        seen[key] = header
-
-    values: dict[str, Mapping[str, str]] = {}
-    for column, table in _table(data, "values", where).items():
-        label = f"[values.{column}]"
-        _check_column(column, extracts, where, f"{label} is for {column!r}")
-        mapping = _string_mapping(table, where, label)
-        _check_values(column, mapping, extracts, where, label)
-        values[column] = MappingProxyType(mapping)
+    columns = _columns(data, extracts, where)
+    values = _values(data, extracts, where)
 
     dates = _table(data, "dates", where)
     _no_unknown_keys(dates, _DATES_KEYS, where, "[dates] ")
@@ -218,6 +201,34 @@ def _parse(data: Mapping[str, Any], path: Path) -> Profile:
         delimiter=delimiter,
         source=path,
     )
+
+
+def _columns(data: Mapping[str, Any], extracts: Sequence[Extract], where: str) -> dict[str, str]:
+    columns = _string_table(data, "columns", where)
+    seen: dict[str, str] = {}
+    for header, canonical in columns.items():
+        _check_column(canonical, extracts, where, f"[columns] {header!r} maps to {canonical!r}")
+        key = header_key(header)
+        if key in seen:
+            raise ProfileError(
+                f"{where}: [columns] {seen[key]!r} and {header!r} are the same header "
+                "(headers match in any case)"
+            )
+        seen[key] = header
+    return columns
+
+
+def _values(
+    data: Mapping[str, Any], extracts: Sequence[Extract], where: str
+) -> dict[str, Mapping[str, str]]:
+    values: dict[str, Mapping[str, str]] = {}
+    for column, table in _table(data, "values", where).items():
+        label = f"[values.{column}]"
+        _check_column(column, extracts, where, f"{label} is for {column!r}")
+        mapping = _string_mapping(table, where, label)
+        _check_values(column, mapping, extracts, where, label)
+        values[column] = MappingProxyType(mapping)
+    return values
 
 
 def _no_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str, at: str) -> None:

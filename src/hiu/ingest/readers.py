@@ -61,6 +61,8 @@ WHITESPACE = (
 )
 #: Bytes read from a CSV file at a time, and so roughly the text handed to Polars at once.
 BLOCK_BYTES = 16 * 1024 * 1024
+#: The least the csv module reads when the fast path cannot (see _CsvBackend.frames).
+SLOW_BYTES = 64 * 1024
 #: A header row longer than this is not a header: a quote in it is never closed.
 MAX_HEADER_BYTES = 4 * 1024 * 1024
 #: A single record larger than this means a closing quote is missing somewhere: stop there,
@@ -219,6 +221,19 @@ def column_names(
     return tuple(names)
 
 
+#: Header cells like these are probably values (an NHS number, a date, a phone number, an
+#: e-mail address), not column names: error messages never quote them.
+_VALUE_LIKE = re.compile(r"\d{4}|@|^\d[\d\s/.:-]*$")
+
+
+def _looks_like_a_value(header: str) -> bool:
+    return bool(_VALUE_LIKE.search(header)) or len(header) > 60
+
+
+def _shown_header(header: str) -> str:
+    return "(a value, not shown)" if _looks_like_a_value(header) else repr(header)
+
+
 def _check_duplicates(names: Sequence[str], original: Sequence[str], file_name: str) -> None:
     positions: dict[str, list[int]] = {}
     for position, name in enumerate(names, start=1):
@@ -231,7 +246,8 @@ def _check_duplicates(names: Sequence[str], original: Sequence[str], file_name: 
         message = f"{file_name}: column {name!r} appears {times} (columns {listed})"
         headers = [original[p - 1] for p in where]
         if any(header != name for header in headers):
-            message += "; the headers " + ", ".join(repr(h) for h in headers) + f" all mean {name}"
+            shown = ", ".join(_shown_header(h) for h in headers)
+            message += f"; the headers {shown} all mean {name}"
         raise UnreadableFile(message)
 
 
@@ -241,11 +257,21 @@ def _check_required(
     missing = [name for name in extract.required if name not in names]
     if not missing:
         return
-    found = ", ".join(repr(header) for header in original) or "(none)"
     message = (
         f"{file_name} has no column for {', '.join(missing)}, which {extract.title} extracts "
-        f"must have. The columns found are: {found}."
+        "must have."
     )
+    values = sum(_looks_like_a_value(header) for header in original)
+    recognised = set(names) & set(extract.names)
+    if original and (values * 2 >= len(original) or (values and not recognised)):
+        # Never list them: in a file without a header row they are a patient's details.
+        message += (
+            " Its first row looks like data rather than column names: the file may have no "
+            "header row."
+        )
+    else:
+        found = ", ".join(_shown_header(header) for header in original) or "(none)"
+        message += f" The columns found are: {found}."
     if len(original) == 1:
         other = next((d for d in (";", "|") if d in original[0]), None)
         if other is not None:
@@ -293,11 +319,6 @@ def _without_empty_overflow(frame: pl.DataFrame) -> pl.DataFrame:
     if OVERFLOW in frame.columns and frame[OVERFLOW].null_count() == frame.height:
         return frame.drop(OVERFLOW)
     return frame
-
-
-def _join_problems(*problems: str | None) -> str | None:
-    present = [problem for problem in problems if problem]
-    return "; ".join(present) if present else None
 
 
 # --------------------------------------------------------------------------------- CSV
@@ -614,6 +635,34 @@ def _raise_field_size_limit() -> None:
         csv.field_size_limit(MAX_RECORD_BYTES)
 
 
+class _Pace:
+    """How much the csv module reads when the fast path cannot: a little at first, so that one
+    bad row does not slow the rest of the file down; twice as much each time bad rows keep
+    coming, so that a file of bad rows does not pay for a failed fast attempt every few rows."""
+
+    def __init__(self, block: int) -> None:
+        self._block = block
+        self._streak = 0  # slow reads since the fast path last read a long plain stretch
+        self.trouble_ahead = False  # the fast path stopped just before a bad record
+
+    @property
+    def probe(self) -> bool:
+        return self._streak > 0
+
+    def slow_span(self) -> int:
+        span = min(self._block, SLOW_BYTES << min(self._streak, 16))
+        self._streak += 1
+        self.trouble_ahead = False
+        return span
+
+    def read_fast(self, plan: _Plan) -> None:
+        # A plan cut short stops before a bad record, which the csv module reads next; bad
+        # records are few if the plain stretch before it was long.
+        self.trouble_ahead = plan.short
+        if not plan.short or plan.size >= SLOW_BYTES << min(self._streak, 16):
+            self._streak = 0
+
+
 @dataclass(frozen=True)
 class _Plan:
     """A leading stretch of the buffer that Polars can split: its length in bytes, the number of
@@ -621,6 +670,7 @@ class _Plan:
     offset in lines of each from the stretch's start, and whether values may need stripping."""
 
     size: int
+    short: bool  # made for part of the buffer only: what follows it is not plain
     skip: int  # leading bytes of blank lines, not given to Polars
     lines: int
     records: int
@@ -653,24 +703,45 @@ class _CsvBackend:
             reader = _ByteReader(
                 file, self._path.name, self._layout.data_offset, self._layout.data_line, self._block
             )
+            pace = _Pace(self._block)
             while True:
                 reader.fill(self._block)
                 if not reader.available():
                     break
-                frame = self._fast_step(reader)
+                plan = None if pace.trouble_ahead else self._plan_some(reader, probe=pace.probe)
+                frame = self._fast_step(reader, plan) if plan is not None else None
                 if frame is None:
-                    frame = _finish(self._slow_step(reader), self._names)
+                    frame = _finish(self._slow_step(reader, pace.slow_span()), self._names)
+                else:
+                    assert plan is not None
+                    pace.read_fast(plan)
                 self._progress = min(reader.offset / self._size, 1.0)
                 yield frame
         self._progress = 1.0
 
+    def _plan_some(self, reader: _ByteReader, *, probe: bool) -> _Plan | None:
+        """A plan for the buffer; failing that, for the plain records before the first one that
+        is not (which the csv module then reads); None if the very first record is not.
+
+        With ``probe`` (while bad records keep coming), look at the first SLOW_BYTES first, so
+        that a buffer that starts badly costs little to turn down.
+        """
+        buffered = reader.peek()
+        if probe and len(buffered) > SLOW_BYTES:
+            tried = self._plan(buffered, False, SLOW_BYTES)
+            if isinstance(tried, int):
+                return self._plan_some_before(buffered, tried)
+        return self._plan_some_before(buffered, self._plan(buffered, reader.eof, len(buffered)))
+
+    def _plan_some_before(self, buffered: bytes, plan: _Plan | int) -> _Plan | None:
+        if isinstance(plan, int) and plan > 0:
+            plan = self._plan(buffered, False, plan)
+        return plan if isinstance(plan, _Plan) else None
+
     # -- the fast path: Polars splits a stretch a vectorised pass has vouched for
 
-    def _fast_step(self, reader: _ByteReader) -> pl.DataFrame | None:
+    def _fast_step(self, reader: _ByteReader, plan: _Plan) -> pl.DataFrame | None:
         buffered = reader.peek()
-        plan = self._plan(buffered, reader.eof)
-        if plan is None:
-            return None
         if plan.records == 0:
             reader.consume(plan.size, plan.lines)
             return _finish(self._empty_frame(), self._names)
@@ -701,8 +772,9 @@ class _CsvBackend:
     def _empty_frame(self) -> pl.DataFrame:
         return pl.DataFrame(schema={**self._schema, ROW: pl.Int64})
 
-    def _plan(self, buffered: bytes, eof: bool) -> _Plan | None:
-        """The leading stretch of ``buffered`` made of whole, plain records, if there is one.
+    def _plan(self, buffered: bytes, eof: bool, limit: int) -> _Plan | int:
+        """The leading stretch of ``buffered[:limit]`` made of whole, plain records; if it is
+        not all plain, the offset of the first record that is not.
 
         Plain means: quotes only open at the start of a value and close at its end (or are
         doubled inside it), so counting quotes tells whether a byte is inside a quoted value;
@@ -711,27 +783,29 @@ class _CsvBackend:
         vectorised pass over the bytes, and the rarer ones run only when a cheap count says
         they are needed.
         """
-        data = np.frombuffer(buffered, dtype=np.uint8)
+        data = np.frombuffer(buffered, dtype=np.uint8, count=limit)
         newlines = np.flatnonzero(data == _NEWLINE)
-        quoted = b'"' in buffered
+        quoted = buffered.find(b'"', 0, limit) >= 0
         quotes = np.flatnonzero(data == _QUOTE) if quoted else newlines[:0]
         # A line feed ends a record unless it is inside quotes (after an odd number of them).
         ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0] if quoted else newlines
         if eof:
             if quotes.size % 2:
-                return None  # the file ends inside a quoted value
+                return int(ends[-1]) + 1 if ends.size else 0  # the file ends inside quotes
             size = data.size
             if ends.size == 0 or ends[-1] != size - 1:
                 ends = np.append(ends, size)  # the last line has no line feed
         elif ends.size:
             size = int(ends[-1]) + 1
         else:
-            return None  # one record longer than the buffer
+            return 0  # one record longer than the buffer
         if size < data.size:
             data, newlines, quotes = data[:size], newlines[newlines < size], quotes[quotes < size]
         spaces = self._whitespace(buffered, data, int(newlines.size))
-        if spaces is None or (quoted and not self._quotes_are_plain(data, quotes)):
-            return None
+        if spaces is None:
+            return _record_start(ends, _first_nul_or_lone_cr(buffered, data))
+        if quoted and (bad := self._first_bad_quote(data, quotes)) >= 0:
+            return _record_start(ends, bad)
         starts = np.concatenate(([0], ends[:-1] + 1))
         lengths = ends - starts
         blank = (lengths == 0) | ((lengths == 1) & (data[np.minimum(starts, size - 1)] == _CR))
@@ -739,7 +813,7 @@ class _CsvBackend:
         # record with too many, so if the total is right, none has too few either.
         records = int(starts.size - np.count_nonzero(blank))
         if self._delimiters_outside(buffered, data, quotes) != (len(self._names) - 1) * records:
-            return None
+            return self._first_ragged(data, quotes, starts, ends, blank)
         # Polars takes the number of values from the first line, so start it after any blank
         # lines (they hold nothing anyway).
         first = int(np.argmin(blank)) if records else starts.size
@@ -750,12 +824,31 @@ class _CsvBackend:
         clean = spaces or (quoted and _quoted_need_cleaning(data, quotes))
         return _Plan(
             size=size,
+            short=limit < len(buffered),
             skip=int(starts[first]) if records else size,
             lines=int(newlines.size),
             records=int(starts.size) - first,
             record_lines=record_lines,
             clean=clean,
         )
+
+    def _first_ragged(
+        self,
+        data: npt.NDArray[np.uint8],
+        quotes: IntArray,
+        starts: IntArray,
+        ends: IntArray,
+        blank: npt.NDArray[np.bool_],
+    ) -> int:
+        """The offset of the first non-blank record without one value per header."""
+        positions = np.flatnonzero(data == self._delimiter_byte)
+        if quotes.size:
+            positions = positions[(np.searchsorted(quotes, positions) & 1) == 0]
+        counts = np.diff(np.searchsorted(positions, ends), prepend=0) + 1
+        ragged = np.flatnonzero((counts != len(self._names)) & ~blank)
+        # No such record means Polars would have refused one (more values than fields); it
+        # cannot be found here, so leave the whole stretch to the csv module.
+        return int(starts[ragged[0]]) if ragged.size else 0
 
     def _whitespace(
         self, buffered: bytes, data: npt.NDArray[np.uint8], newlines: int
@@ -773,7 +866,7 @@ class _CsvBackend:
             known += int(np.count_nonzero(data == ord("\t")))
         if low > known:
             returns = int(np.count_nonzero(data == _CR))
-            if returns and _has_lone_cr(data):
+            if returns and _lone_crs(data).size:
                 return None
             known += returns  # each one half of a CRLF line ending
         spaces = int(np.count_nonzero(data == ord(" "))) if low > known else 0
@@ -809,7 +902,8 @@ class _CsvBackend:
         before = np.searchsorted(positions, quotes)
         return int(positions.size - (before[1::2] - before[0::2]).sum())
 
-    def _quotes_are_plain(self, data: npt.NDArray[np.uint8], quotes: IntArray) -> bool:
+    def _first_bad_quote(self, data: npt.NDArray[np.uint8], quotes: IntArray) -> int:
+        """The offset of the first quote that does not open or close a value, or -1."""
         boundaries = np.array([self._delimiter_byte, _NEWLINE, _QUOTE], dtype=np.uint8)
         opening, closing = quotes[0::2], quotes[1::2]
         # An opening quote starts a value (or is the second of a doubled quote).
@@ -820,29 +914,20 @@ class _CsvBackend:
         at_end = after_index >= data.size
         after = data[np.minimum(after_index, data.size - 1)]
         closes_ok = at_end | np.isin(after, np.append(boundaries, np.uint8(_CR)))
-        return bool(opens_ok.all() and closes_ok.all())
+        bad = np.concatenate((opening[~opens_ok], closing[~closes_ok]))
+        return int(bad.min()) if bad.size else -1
 
     # -- the slow path: Python's csv module, a line at a time
 
-    def _slow_step(self, reader: _ByteReader) -> pl.DataFrame:
-        """Read whole records with the csv module until a block's worth is read."""
+    def _slow_step(self, reader: _ByteReader, span: int) -> pl.DataFrame:
+        """Read whole records with the csv module until ``span`` bytes are read."""
         _raise_field_size_limit()
         record = _RecordText(self._path.name)
-        decode = self._decode
-
-        def lines() -> Iterator[str]:
-            while (raw := reader.readline()) is not None:
-                text = decode(raw)
-                if "\r" in text and _CR_STAND_IN not in text:
-                    text = _LONE_CR.sub(_CR_STAND_IN, text)
-                record.add(raw, text)
-                yield text
-
         delimiter = self._layout.delimiter
-        parser = csv.reader(lines(), delimiter=delimiter, quotechar='"', strict=False)
+        parser = csv.reader(self._lines(reader, record), delimiter=delimiter, strict=False)
         rows = _SlowRows(len(self._names), delimiter)
         start = reader.offset
-        while reader.offset - start < self._block:
+        while reader.offset - start < span:
             line = reader.line
             record.reset(line)
             problem = None
@@ -854,42 +939,70 @@ class _CsvBackend:
                 values = record.text().rstrip("\r\n").split(delimiter)
                 problem = "the row could not be split into values"
             at_end = reader.eof and not reader.available()
-            if at_end and record.contains(b'"') and _ends_inside_quotes(record, delimiter):
+            if at_end and record.contains('"') and _ends_inside_quotes(record, delimiter):
                 problem = "the file ends inside a quoted value: it may be truncated"
             truncated = at_end and not record.ended_with_newline()
-            rows.add(values, line, problem, truncated, nul=record.contains(b"\x00"))
+            rows.add(values, line, problem, truncated, record)
         return rows.frame(self._names)
+
+    def _lines(self, reader: _ByteReader, record: _RecordText) -> Iterator[str]:
+        """The physical lines from the reader's position, decoded, each consumed as it is
+        given out (so the reader stays exactly after the last record read). Lines are split
+        off the buffer a block at a time, which is much faster than one ``readline`` each."""
+        decode = self._decode
+        while True:
+            buffered = reader.peek()
+            cut = buffered.rfind(b"\n") + 1
+            # No whole line buffered: readline reads on (or gives the last, unended line).
+            pieces = buffered[:cut].split(b"\n")[:-1] if cut else None
+            if pieces is None:
+                raw = reader.readline()
+                if raw is None:
+                    return
+                yield record.add(decode(raw))
+                continue
+            for raw in pieces:
+                reader.consume(len(raw) + 1, 1)
+                yield record.add(decode(raw) + "\n")
 
 
 class _RecordText:
-    """The lines of the record being read, raw and as given to the csv module, to look at it
-    again when it needs a closer look."""
+    """The lines of the record being read, as given to the csv module, to look at it again
+    when it needs a closer look; and the guard against a record that never ends."""
 
     def __init__(self, name: str) -> None:
         self._name = name
         self._line = 0
-        self._raw: list[bytes] = []
         self._texts: list[str] = []
         self._size = 0
+        self.stand_in = False  # whether a lone carriage return was replaced in this record
+        self.nul = False  # whether the record holds a NUL character
 
     def reset(self, line: int) -> None:
         self._line = line
-        self._raw.clear()
         self._texts.clear()
         self._size = 0
+        self.stand_in = False
+        self.nul = False
 
-    def add(self, raw: bytes, text: str) -> None:
-        self._size += len(raw)
+    def add(self, text: str) -> str:
+        """Keep a line of the record, and return it ready for the csv module."""
+        self._size += len(text)
         if self._size > MAX_RECORD_BYTES:
             raise UnreadableFile(
                 f"the row starting on line {self._line} of {self._name} is larger than "
                 f"{MAX_RECORD_BYTES // 2**20} MB: a closing quote is probably missing"
             )
-        self._raw.append(raw)
+        if "\r" in text and _CR_STAND_IN not in text and _LONE_CR.search(text):
+            text = _LONE_CR.sub(_CR_STAND_IN, text)
+            self.stand_in = True
+        if "\x00" in text:
+            self.nul = True
         self._texts.append(text)
+        return text
 
-    def contains(self, byte: bytes) -> bool:
-        return any(byte in raw for raw in self._raw)
+    def contains(self, char: str) -> bool:
+        return any(char in text for text in self._texts)
 
     def text(self) -> str:
         return "".join(self._texts)
@@ -898,7 +1011,7 @@ class _RecordText:
         return list(self._texts)
 
     def ended_with_newline(self) -> bool:
-        return bool(self._raw) and self._raw[-1].endswith(b"\n")
+        return bool(self._texts) and self._texts[-1].endswith("\n")
 
 
 def _ends_inside_quotes(record: _RecordText, delimiter: str) -> bool:
@@ -965,12 +1078,26 @@ def _has_unicode_space(data: npt.NDArray[np.uint8], encoding: str) -> bool:
     )
 
 
-def _has_lone_cr(data: npt.NDArray[np.uint8]) -> bool:
+def _lone_crs(data: npt.NDArray[np.uint8]) -> IntArray:
+    """Where a carriage return is not followed by a line feed."""
     returns = np.flatnonzero(data == _CR)
-    following = returns + 1
-    if following.size and following[-1] >= data.size:
-        return True
-    return bool((data[following] != _NEWLINE).any())
+    following = np.minimum(returns + 1, data.size - 1)
+    lone: IntArray = returns[(returns + 1 >= data.size) | (data[following] != _NEWLINE)]
+    return lone
+
+
+def _first_nul_or_lone_cr(buffered: bytes, data: npt.NDArray[np.uint8]) -> int:
+    nul = buffered.find(b"\x00", 0, data.size)
+    lone = _lone_crs(data)
+    candidates = [nul] if nul >= 0 else []
+    candidates += [int(lone[0])] if lone.size else []
+    return min(candidates, default=0)
+
+
+def _record_start(ends: IntArray, position: int) -> int:
+    """The offset of the record holding byte ``position``, given each record's end."""
+    index = int(np.searchsorted(ends, position))
+    return int(ends[index - 1]) + 1 if index else 0
 
 
 class _SlowRows:
@@ -979,49 +1106,67 @@ class _SlowRows:
     def __init__(self, width: int, delimiter: str) -> None:
         self._width = width
         self._delimiter = delimiter
-        self._values: list[list[str | None]] = []
+        self._values: list[tuple[str | None, ...]] = []
         self._rows: list[int] = []
         self._problems: list[str | None] = []
         self._overflow: list[str | None] = []
 
     def add(
-        self, values: list[str], line: int, problem: str | None, truncated: bool, *, nul: bool
+        self,
+        values: list[str],
+        line: int,
+        problem: str | None,
+        truncated: bool,
+        record: _RecordText,
     ) -> None:
-        if problem is None and not any(value.strip(WHITESPACE) for value in values):
+        width, count = self._width, len(values)
+        if problem is None and not "".join(values).strip(WHITESPACE):
             return  # a blank line, or one of bare delimiters
-        width = self._width
         overflow = None
-        if len(values) > width and any(value.strip(WHITESPACE) for value in values[width:]):
-            overflow = self._delimiter.join(values[width:])
-        # Values beyond the header that are all empty (a trailing delimiter) lose nothing.
-        ragged = None
-        if len(values) < width or overflow is not None:
-            ragged = f"the row has {len(values)} values; the header has {width}"
-            if truncated and len(values) < width:
-                ragged += " (the file ends in this row: it may be truncated)"
-        nul_problem = "the row contains a NUL character: the file may be damaged" if nul else None
-        padded: list[str | None] = [_restore_cr(value) for value in values[:width]]
-        padded.extend([None] * (width - len(padded)))
+        # Tuples: the garbage collector stops tracking tuples of strings, so holding a block
+        # of rows does not make every collection slower (lists would halve the speed).
+        padded: tuple[str | None, ...] = tuple(values)
+        if count != width:
+            # Values beyond the header that are all empty (a trailing delimiter) lose nothing.
+            if count > width and "".join(values[width:]).strip(WHITESPACE):
+                overflow = self._delimiter.join(values[width:])
+            if count < width or overflow is not None:
+                problem = _join(problem, self._ragged(count, truncated))
+            padded = (*values[:width], *((None,) * (width - count)))
+        if record.nul:
+            problem = _join(problem, "the row contains a NUL character: the file may be damaged")
+        if record.stand_in:
+            padded = tuple(_restore_cr(value) for value in padded)
+            overflow = _restore_cr(overflow)
         self._values.append(padded)
         self._rows.append(line)
-        self._problems.append(_join_problems(problem, ragged, nul_problem))
-        self._overflow.append(None if overflow is None else _restore_cr(overflow))
+        self._problems.append(problem)
+        self._overflow.append(overflow)
+
+    def _ragged(self, count: int, truncated: bool) -> str:
+        message = f"the row has {count} values; the header has {self._width}"
+        if truncated and count < self._width:
+            message += " (the file ends in this row: it may be truncated)"
+        return message
 
     def frame(self, names: Sequence[str]) -> pl.DataFrame:
-        by_column = list(zip(*self._values, strict=True)) or [() for _ in names]
-        columns: dict[str, pl.Series] = {
-            name: pl.Series(name, list(values), dtype=pl.String)
-            for name, values in zip(names, by_column, strict=True)
-        }
-        columns[ROW] = pl.Series(ROW, self._rows, dtype=pl.Int64)
-        columns[PROBLEM] = pl.Series(PROBLEM, self._problems, dtype=pl.String)
+        frame = pl.DataFrame(
+            self._values, schema=dict.fromkeys(names, pl.String), orient="row"
+        ).with_columns(
+            pl.Series(ROW, self._rows, dtype=pl.Int64),
+            pl.Series(PROBLEM, self._problems, dtype=pl.String),
+        )
         if any(value is not None for value in self._overflow):
-            columns[OVERFLOW] = pl.Series(OVERFLOW, self._overflow, dtype=pl.String)
-        return pl.DataFrame(columns)
+            frame = frame.with_columns(pl.Series(OVERFLOW, self._overflow, dtype=pl.String))
+        return frame
 
 
-def _restore_cr(value: str) -> str:
-    return value.replace(_CR_STAND_IN, "\r") if _CR_STAND_IN in value else value
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _restore_cr(value: str | None) -> str | None:
+    return value.replace(_CR_STAND_IN, "\r") if value and _CR_STAND_IN in value else value
 
 
 # --------------------------------------------------------------------------------- XLSX
