@@ -19,9 +19,15 @@ RESULTS = BENCH / "results"
 
 
 def main(argv: list[str]) -> int:
+    """``--only NAME`` (repeatable) runs just ``bench_NAME.py``; other arguments go to every
+    benchmark. The summary always covers every result file, old and new."""
+    only = {argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--only"}
+    argv = [a for i, a in enumerate(argv) if a != "--only" and (i == 0 or argv[i - 1] != "--only")]
     RESULTS.mkdir(exist_ok=True)
     failed = []
     for script in sorted(BENCH.glob("bench_*.py")):
+        if only and script.stem.removeprefix("bench_") not in only:
+            continue
         print(f"== {script.name}", flush=True)
         if subprocess.run([sys.executable, str(script), *argv], check=False).returncode:
             failed.append(script.name)
