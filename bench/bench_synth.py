@@ -20,18 +20,13 @@ Usage: ``.venv/bin/python bench/bench_synth.py [--quick] [--jobs N]``
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
 import shutil
-import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from measure import run_measured
+from measure import run_measured, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 HIU = ROOT / ".venv" / "bin" / "hiu"
@@ -117,18 +112,7 @@ def main() -> None:
     arguments = parser.parse_args()
     names = ["catchment"] if arguments.quick else ["catchment", "national"]
     results = [run_case(name, arguments.jobs) for name in names]
-    report = {
-        "benchmark": "hiu synth",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-        },
-        "cases": results,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(RESULTS, "hiu synth", results)
 
     print()
     print(

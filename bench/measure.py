@@ -8,11 +8,17 @@ must hold.
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 
 def _rss_kib(pid: int) -> int:
@@ -99,3 +105,19 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> Measu
         stdout=b"".join(out).decode(errors="replace"),
         stderr=b"".join(err).decode(errors="replace"),
     )
+
+
+def write_report(path: Path, benchmark: str, cases: list[dict[str, Any]]) -> None:
+    """Write a benchmark's figures with when and where they were measured."""
+    report = {
+        "benchmark": benchmark,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+        },
+        "cases": cases,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

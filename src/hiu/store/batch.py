@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from hiu.schemas import Extract, extract_for
-from hiu.store.files import exclusive_lock, fsync_directory, write_atomically
+from hiu.store.files import exclusive_lock, fsync_directory, fsync_file, write_atomically
 from hiu.store.manifest import Manifest
 from hiu.store.store import State, Store, TableState, sql_string
 
@@ -165,6 +165,12 @@ class StagedBatch:
         for part in (*self._accepted_parts, *self._rejected_parts):
             part.unlink()
 
+        # The files must be on disk before the state that names them: otherwise a power cut
+        # could leave state.json pointing at a table the disk never received.
+        for written in (staged_table, self.staging / "manifest.json", quarantine):
+            if written is not None:
+                fsync_file(written)
+        fsync_directory(self.staging)
         # Until state.json is replaced, none of this is visible, and recovery deletes it.
         staged_table.rename(table)
         fsync_directory(table.parent)
