@@ -17,7 +17,6 @@ store as it was (ADR 0007). Readers never lock: they read ``state.json`` and the
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,21 +25,10 @@ import duckdb
 import polars as pl
 
 from hiu.schemas import ACTIVITY_KINDS, EXTRACTS, KINDS, extract_for
+from hiu.store.lookup import person_rows
 from hiu.store.manifest import Manifest
 
 STATE_FORMAT = 1
-
-
-_readers = threading.local()
-
-
-def _reader() -> duckdb.DuckDBPyConnection:
-    """This thread's DuckDB connection for lookups: opening one costs more than a lookup."""
-    connection: duckdb.DuckDBPyConnection | None = getattr(_readers, "connection", None)
-    if connection is None:
-        connection = duckdb.connect(":memory:", config={"threads": 1})
-        _readers.connection = connection
-    return connection
 
 
 def sql_string(path: Path) -> str:
@@ -208,29 +196,23 @@ class Store:
     def timeline(self, nhs_number: str) -> Timeline:
         """Everything the store holds about one person, each kind in time order.
 
-        Tables are sorted by NHS number, so DuckDB reads only the row groups whose statistics
-        can hold this number: the cost depends on the person, not on the size of the store.
+        Each kind's table is sorted by NHS number, so only the row groups whose range holds
+        this number are read (``hiu.store.lookup``): the cost depends on the person, not on the
+        size of the store.
         """
         state = self.state()
-        connection = _reader()
         events: dict[str, pl.DataFrame] = {}
         person: dict[str, Any] | None = None
         for kind in KINDS:
             table = state.tables.get(kind)
             if table is None:
-                if kind != "people":
-                    events[kind] = pl.DataFrame()
                 continue
-            extract = EXTRACTS[kind]
-            order = f" ORDER BY {extract.start}" if extract.start else ""
-            frame = connection.execute(
-                "SELECT * EXCLUDE (_batch, _row) FROM read_parquet(?) WHERE nhs_number = ?" + order,
-                [str(self.root / table.path), nhs_number],
-            ).pl()
+            frame = person_rows(self.root / table.path, nhs_number)
+            start = EXTRACTS[kind].start
             if kind == "people":
                 person = frame.row(0, named=True) if frame.height else None
             else:
-                events[kind] = frame
+                events[kind] = frame.sort(start) if start else frame
         for kind in ACTIVITY_KINDS:
             events.setdefault(kind, pl.DataFrame())
         return Timeline(nhs_number=nhs_number, person=person, events=events)
