@@ -68,6 +68,15 @@ class Extract:
         raise KeyError(name)
 
 
+#: Bookkeeping columns the importer adds beside a file's own. ``ROW`` is the row a person sees
+#: in the file (a CSV's line, a spreadsheet's row); ``PROBLEM`` says why a row could not be read
+#: cleanly; ``REASONS`` lists the rules a rejected row broke; ``BATCH`` is the import batch that
+#: last wrote a stored row.
+ROW = "_row"
+PROBLEM = "_problem"
+REASONS = "_reasons"
+BATCH = "_batch"
+
 T = ColumnType
 
 #: NHS Data Dictionary PERSON STATED GENDER CODE.

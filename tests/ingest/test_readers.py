@@ -24,16 +24,15 @@ from hypothesis import strategies as st
 
 from hiu.ingest.errors import UnreadableFile
 from hiu.ingest.profiles import Profile, load_profile
-from hiu.ingest.readers import (
-    BLOCK_BYTES,
-    OVERFLOW,
+from hiu.ingest.readers import BLOCK_BYTES, OVERFLOW, WHITESPACE, Source, open_source
+from hiu.schemas import (
+    AMBULANCE_INCIDENTS,
+    ED_ATTENDANCES,
+    NHS111_CALLS,
     PROBLEM,
     ROW,
-    WHITESPACE,
-    Source,
-    open_source,
+    Extract,
 )
-from hiu.schemas import AMBULANCE_INCIDENTS, ED_ATTENDANCES, NHS111_CALLS, Extract
 
 DATA = Path(__file__).parent / "data"
 ED = ED_ATTENDANCES

@@ -11,14 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nhs_number.validate import calculate_checksum, is_valid
 
-from hiu.ingest.validate import (
-    PROBLEM,
-    REASONS,
-    ROW,
-    is_snomed_concept_id,
-    validate_chunk,
-)
-from hiu.schemas import ADMISSIONS, ED_ATTENDANCES, PEOPLE, Extract
+from hiu.ingest.validate import is_snomed_concept_id, validate_chunk
+from hiu.schemas import ADMISSIONS, ED_ATTENDANCES, PEOPLE, PROBLEM, REASONS, ROW, Extract
 from hiu.synth.nhs_number import synthetic_nhs_numbers
 
 NOW = datetime(2026, 11, 23, 12, 0)

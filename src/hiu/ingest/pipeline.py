@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from hiu.ingest.profiles import Profile
-from hiu.ingest.readers import ROW, open_source
+from hiu.ingest.readers import open_source
 from hiu.ingest.validate import LOCAL_ZONE, validate_chunk
 from hiu.schemas import extract_for
 from hiu.store.batch import QUARANTINE_COLUMNS, open_writer
@@ -184,6 +184,3 @@ def _without_quarantine_columns(chunk: pl.DataFrame) -> pl.DataFrame:
     """A corrected quarantine file carries our row and reasons columns: they are not data."""
     present = [c for c in chunk.columns if c in QUARANTINE_COLUMNS]
     return chunk.drop(present) if present else chunk
-
-
-__all__ = ["ROW", "ImportProgress", "ImportResult", "file_sha256", "import_file"]

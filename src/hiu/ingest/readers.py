@@ -38,13 +38,11 @@ import pyarrow.parquet as pq
 
 from hiu.ingest.errors import UnreadableFile
 from hiu.ingest.profiles import Profile
-from hiu.schemas import Extract
+from hiu.schemas import PROBLEM, ROW, Extract
 
-#: The row number a user sees: the CSV line a record starts on, the spreadsheet row, or for
-#: Parquet the record number plus one (as if the file had a header row).
-ROW = "_row"
-#: Why the row itself could not be read cleanly; null for a clean row.
-PROBLEM = "_problem"
+# ``ROW`` (hiu.schemas) is the CSV line a record starts on, the spreadsheet row, or for Parquet
+# the record number plus one (as if the file had a header row). ``PROBLEM`` is null for a clean
+# row.
 #: Values beyond the header's columns, joined by the delimiter; present in a chunk only when a
 #: row in it had such values.
 OVERFLOW = "_overflow"

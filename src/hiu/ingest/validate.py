@@ -8,7 +8,7 @@ reasons they were rejected.
 A reason names the column and the rule broken, never the value: reasons are shown on web pages
 and counted in manifests, while the values themselves go only to the quarantine file. Duplicate
 identifiers are found across the whole file, so the pipeline checks them after every chunk has
-been validated (see :func:`duplicate_key_reason`).
+been validated (``hiu.store.batch``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,7 @@ from datetime import date, datetime
 import polars as pl
 from nhs_number.validate import is_valid as is_valid_nhs_number
 
-from hiu.schemas import Column, ColumnType, Extract
-
-ROW = "_row"
-PROBLEM = "_problem"
-REASONS = "_reasons"
+from hiu.schemas import PROBLEM, REASONS, ROW, Column, ColumnType, Extract
 
 #: Date-times the importer reads without a profile: ISO 8601 with T or a space, with or
 #: without seconds and fractions, a bare date (read as midnight), and the compact forms some
@@ -118,10 +114,6 @@ def validate_chunk(
         frame.filter(bad).with_columns(reasons.alias(REASONS)).drop(PROBLEM, *working.values())
     )
     return Validated(accepted=accepted, rejected=rejected)
-
-
-def duplicate_key_reason(extract: Extract) -> str:
-    return f"{extract.key}: the same identifier is on more than one row of this file"
 
 
 def _with_all_columns(frame: pl.DataFrame, extract: Extract) -> pl.DataFrame:

@@ -21,14 +21,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hiu.schemas import Extract, extract_for
+from hiu.schemas import BATCH, REASONS, ROW, Extract, extract_for
 from hiu.store.files import exclusive_lock, fsync_directory, fsync_file, write_atomically
 from hiu.store.manifest import Manifest
 from hiu.store.store import State, Store, TableState, sql_string
 
-BATCH = "_batch"
-ROW = "_row"
-REASONS = "_reasons"
 #: The first two columns of a quarantine file. An import drops them, so a corrected quarantine
 #: file can be imported again as it is.
 QUARANTINE_ROW = "quarantine_row"

@@ -17,9 +17,11 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from hiu.schemas import BATCH, ROW
+
 #: Footers kept per thread; a store has one table per kind, plus the one an import replaced.
 MAX_FILES = 16
-INTERNAL = ("_batch", "_row")
+INTERNAL = (BATCH, ROW)
 
 _local = threading.local()
 
