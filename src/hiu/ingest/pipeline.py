@@ -110,6 +110,7 @@ def import_file(
                 rows_read += chunk.height
                 if progress is not None:
                     progress(ImportProgress(rows_read, source.progress_fraction()))
+            # The counts and the finishing time are filled in by the commit, which knows them.
             manifest = batch.commit(
                 Manifest(
                     batch_id=batch.batch_id,
@@ -122,7 +123,7 @@ def import_file(
                     profile=profile_name,
                     imported_by=imported_by,
                     started_at=started.isoformat(timespec="seconds"),
-                    finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    finished_at="",
                     rows_read=rows_read,
                     accepted=0,
                     rejected=0,

@@ -43,10 +43,16 @@ FORMULA_START = r"^[=+\-@\t\r]"
 @dataclass(frozen=True)
 class Outcome:
     accepted: int
-    rejected: int
     replaced: int
-    reasons: dict[str, int]
     table_rows: int
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    rows: int
+    #: Rows by reason ("column: rule"), most frequent first.
+    reasons: dict[str, int]
+    path: Path | None
 
 
 class StoreWriter:
@@ -147,18 +153,16 @@ class StagedBatch:
         table.parent.mkdir(parents=True, exist_ok=True)
         staged_table = self.staging / "table.parquet"
         outcome = self._build_table(staged_table)
-        quarantine = self._write_quarantine()
+        quarantine = self._write_quarantine()  # after the table: it adds duplicated rows
         manifest = replace(
             manifest,
             batch_id=self.batch_id,
             finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
             accepted=outcome.accepted,
-            rejected=outcome.rejected,
+            rejected=quarantine.rows,
             replaced=outcome.replaced,
-            reasons=outcome.reasons,
-            quarantine=(
-                f"batches/{self.batch_id:06d}/quarantine.csv" if quarantine is not None else None
-            ),
+            reasons=quarantine.reasons,
+            quarantine=(f"batches/{self.batch_id:06d}/quarantine.csv" if quarantine.path else None),
         )
         (self.staging / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
         for part in (*self._accepted_parts, *self._rejected_parts):
@@ -166,7 +170,7 @@ class StagedBatch:
 
         # The files must be on disk before the state that names them: otherwise a power cut
         # could leave state.json pointing at a table the disk never received.
-        for written in (staged_table, self.staging / "manifest.json", quarantine):
+        for written in (staged_table, self.staging / "manifest.json", quarantine.path):
             if written is not None:
                 fsync_file(written)
         fsync_directory(self.staging)
@@ -261,14 +265,7 @@ class StagedBatch:
             table_rows = _count(connection, f"SELECT count(*) FROM read_parquet({sql_string(out)})")
         finally:
             connection.close()
-        rejected, reasons = self._rejected_counts()
-        return Outcome(
-            accepted=accepted,
-            rejected=rejected,
-            replaced=replaced,
-            reasons=reasons,
-            table_rows=table_rows,
-        )
+        return Outcome(accepted=accepted, replaced=replaced, table_rows=table_rows)
 
     def _stage_duplicates(self, duplicates: pl.DataFrame) -> None:
         reason = f"{self.extract.key}: the same identifier is on more than one row of this file"
@@ -281,42 +278,36 @@ class StagedBatch:
         as_text.write_parquet(path)
         self._rejected_parts.append(path)
 
-    def _rejected_counts(self) -> tuple[int, dict[str, int]]:
+    def _write_quarantine(self) -> Quarantine:
+        """Write the rejected rows, in file order, and count them by reason."""
         if not self._rejected_parts:
-            return 0, {}
-        reasons = (
-            pl.scan_parquet(self._rejected_parts, missing_columns="insert")
-            .select(pl.col(REASONS).str.split("; ").alias("reason"))
-            .collect()
-        )
-        total = reasons.height
+            return Quarantine(rows=0, reasons={}, path=None)
+        rejected = pl.concat(
+            [pl.read_parquet(p) for p in self._rejected_parts], how="diagonal_relaxed"
+        ).sort(ROW)
         counts = (
-            reasons.explode("reason")
+            rejected.select(pl.col(REASONS).str.split("; ").alias("reason"))
+            .explode("reason")
             .group_by("reason")
             .len()
             .sort(["len", "reason"], descending=[True, False])
         )
-        return total, {row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)}
-
-    def _write_quarantine(self) -> Path | None:
-        if not self._rejected_parts:
-            return None
-        rejected = pl.concat(
-            [pl.read_parquet(p) for p in self._rejected_parts], how="diagonal_relaxed"
-        ).sort(ROW)
         data_columns = [c for c in self.columns if c in rejected.columns]
         # Canonical columns the file did not have were added empty by validation: leave them out.
         skip = {*data_columns, *self.extract.names, ROW, REASONS}
         extra = [c for c in rejected.columns if c not in skip]
-        quarantine = rejected.select(
+        path = self.staging / "quarantine.csv"
+        rejected.select(
             pl.col(ROW).alias(QUARANTINE_ROW),
             pl.col(REASONS).alias(QUARANTINE_REASONS),
             *(_escape_formula(pl.col(c)).alias(self.columns[c]) for c in data_columns),
             *(_escape_formula(pl.col(c)) for c in extra),
+        ).write_csv(path)
+        return Quarantine(
+            rows=rejected.height,
+            reasons={row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)},
+            path=path,
         )
-        path = self.staging / "quarantine.csv"
-        quarantine.write_csv(path)
-        return path
 
 
 def _escape_formula(column: pl.Expr) -> pl.Expr:
