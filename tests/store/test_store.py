@@ -223,3 +223,17 @@ def test_every_synthetic_extract_passes_validation_whole(
     result = import_file(store, kind, synthetic / f"{kind}.csv", imported_by="t", now=NOW)
     assert result.manifest.rejected == 0, result.manifest.reasons
     assert result.manifest.accepted == result.manifest.rows_read > 0
+
+
+def test_its_duckdb_views_cover_every_kind_even_before_any_import(
+    store: Store, synthetic: Path
+) -> None:
+    _import(store, "nhs111_calls", synthetic / "nhs111_calls.csv")
+    connection = store.connect()
+    try:
+        calls = connection.execute("SELECT count(*) FROM nhs111_calls").fetchone()
+        admissions = connection.execute("SELECT count(*) FROM admissions").fetchone()
+    finally:
+        connection.close()
+    assert calls == (store.row_counts()["nhs111_calls"],)
+    assert admissions == (0,)
