@@ -1,86 +1,12 @@
-"""Fixtures for identification tests: every engine behind one interface, and activity written as
-small text tables (as ehrQL's spec tests write patient data).
-
-An engine here is a function ``(frames, rules, as_of, top) -> IdentifiedList``, where
-``frames`` maps a store kind (``people``, ``ed_attendances``, ...) to a Polars frame with the
-store's column types. Spec tests are parametrised over :data:`ENGINES`, so a new engine is
-tested by adding it here.
-"""
+"""Fixtures for identification tests (see ``identify_support``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-
-import polars as pl
 import pytest
-
-from hiu.identify.engines import DuckDBEngine, frames_connection, stored_schema
-from hiu.identify.listing import IdentifiedList, identify
-from hiu.identify.rules import RuleSet
-
-Frames = Mapping[str, pl.DataFrame]
-RunEngine = Callable[[Frames, RuleSet, date, "int | None"], IdentifiedList]
-
-
-def run_duckdb(frames: Frames, rules: RuleSet, as_of: date, top: int | None) -> IdentifiedList:
-    return identify(DuckDBEngine(frames_connection(frames)), rules, as_of, top=top)
-
-
-def run_reference(frames: Frames, rules: RuleSet, as_of: date, top: int | None) -> IdentifiedList:
-    from hiu.identify.reference import identify as reference_identify
-
-    return reference_identify(frames, rules, as_of, top=top)
-
-
-ENGINES: dict[str, RunEngine] = {
-    "reference": run_reference,
-    "duckdb": run_duckdb,
-}
+from identify_support import ENGINES, RunEngine
 
 
 @pytest.fixture(params=sorted(ENGINES))
 def engine(request: pytest.FixtureRequest) -> RunEngine:
+    """Each engine in turn: a spec test using this fixture runs once per engine."""
     return ENGINES[request.param]
-
-
-def table(kind: str, text: str) -> pl.DataFrame:
-    """A frame of ``kind`` from a text table: a header row of column names, then rows, cells
-    split by ``|``; an empty cell is null. Columns not given are null; identifiers not given
-    are numbered. Dates are ``YYYY-MM-DD``; date-times may be a bare date (taken as noon)."""
-    schema = stored_schema(kind)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    header = [cell.strip() for cell in lines[0].split("|")]
-    rows = [[cell.strip() for cell in line.split("|")] for line in lines[1:]]
-    data: dict[str, list[object]] = {name: [] for name in schema}
-    key = {
-        "ed_attendances": "attendance_id",
-        "ambulance_incidents": "incident_id",
-        "nhs111_calls": "call_id",
-        "admissions": "spell_id",
-    }.get(kind)
-    for number, row in enumerate(rows, start=1):
-        assert len(row) == len(header), f"row {number} of a {kind} table has the wrong width"
-        values = dict(zip(header, row, strict=True))
-        for name, dtype in schema.items():
-            cell = values.get(name, "")
-            if name == key and not cell:
-                cell = f"{kind}-{number}"
-            data[name].append(_parse(cell, dtype))
-    return pl.DataFrame(data, schema=schema)
-
-
-def _parse(cell: str, dtype: object) -> object:
-    if cell == "":
-        return None
-    if dtype == pl.Date:
-        return date.fromisoformat(cell)
-    if dtype == pl.Datetime("us"):
-        if len(cell) == 10:
-            return datetime.fromisoformat(cell + "T12:00:00")
-        return datetime.fromisoformat(cell)
-    if dtype == pl.Boolean:
-        return cell.lower() == "true"
-    if dtype == pl.Int8:
-        return int(cell)
-    return cell
