@@ -90,3 +90,30 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
         raise ConfigurationError(f"HIU_DATA_DIR points at {path}, which is not a directory.")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: A pseudonymisation key shorter than this is refused: it must resist guessing, because the
+#: NHS numbers it hides are a small, structured space (a billion numbers at most).
+PSEUDONYM_KEY_MINIMUM = 32
+
+
+def pseudonym_key(environ: Mapping[str, str] | None = None) -> bytes:
+    """The key for pseudonyms (``HIU_PSEUDONYM_KEY``): required, with no default, when a list
+    is pseudonymised.
+
+    The same key gives the same pseudonym for a person in every list, so lists can be compared;
+    without the key nobody can go from a pseudonym back to an NHS number by trying them all.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get("HIU_PSEUDONYM_KEY")
+    if value is None or not value.strip():
+        raise ConfigurationError(
+            "HIU_PSEUDONYM_KEY is not set: pseudonymised lists need a secret key of at least "
+            f"{PSEUDONYM_KEY_MINIMUM} characters, kept in your secret store and the same for "
+            "every list you want to compare."
+        )
+    if len(value.strip()) < PSEUDONYM_KEY_MINIMUM:
+        raise ConfigurationError(
+            f"HIU_PSEUDONYM_KEY must be at least {PSEUDONYM_KEY_MINIMUM} characters long."
+        )
+    return value.strip().encode("utf-8")

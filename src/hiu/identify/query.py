@@ -88,7 +88,7 @@ def horizon(rules: RuleSet, as_of: date) -> date:
 def compile_plan(rules: RuleSet, as_of: date) -> Plan:
     start = period_start(rules, as_of)
     steps = [
-        Step("hiu_events", _events(rules, horizon(rules, as_of), as_of)),
+        Step("hiu_events", events_sql(rules, horizon(rules, as_of), as_of)),
         Step("hiu_person_service", _person_service()),
         Step("met", _met(rules, start)),
         Step("hiu_candidates", "SELECT DISTINCT nhs_number FROM met"),
@@ -128,7 +128,7 @@ def _icd10_excluded(prefixes: Iterable[str]) -> str:
     return "(" + " OR ".join(tests) + ")"
 
 
-def _events(rules: RuleSet, first: date, as_of: date) -> str:
+def events_sql(rules: RuleSet, first: date, as_of: date) -> str:
     """Every counting event from ``first`` to the as-of date: person, service, day, day number
     and (for admissions) bed days to discharge or to the as-of date if later or still open."""
     span = f"BETWEEN {_date(first)} AND {_date(as_of)}"

@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from hiu.schemas import BATCH, REASONS, ROW, Extract, extract_for
+from hiu.spreadsheet_safety import escape_formula
 from hiu.store.files import exclusive_lock, fsync_directory, fsync_file, write_atomically
 from hiu.store.manifest import Manifest
 from hiu.store.store import State, Store, TableState, sql_string
@@ -35,9 +36,6 @@ QUARANTINE_COLUMNS = (QUARANTINE_ROW, QUARANTINE_REASONS)
 #: against 26 ms with groups of 100,000, bench/results/ingest.json), while compression and
 #: full scans are no worse.
 ROW_GROUP_SIZE = 25_000
-#: Cells starting with these are formulas to a spreadsheet; quarantine files prefix them with an
-#: apostrophe so opening the file in Excel runs nothing (OWASP CSV injection guidance).
-FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -300,19 +298,14 @@ class StagedBatch:
         rejected.select(
             pl.col(ROW).alias(QUARANTINE_ROW),
             pl.col(REASONS).alias(QUARANTINE_REASONS),
-            *(_escape_formula(pl.col(c)).alias(self.columns[c]) for c in data_columns),
-            *(_escape_formula(pl.col(c)) for c in extra),
+            *(escape_formula(pl.col(c)).alias(self.columns[c]) for c in data_columns),
+            *(escape_formula(pl.col(c)) for c in extra),
         ).write_csv(path)
         return Quarantine(
             rows=rejected.height,
             reasons={row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)},
             path=path,
         )
-
-
-def _escape_formula(column: pl.Expr) -> pl.Expr:
-    text = column.cast(pl.String)
-    return pl.when(text.str.contains(FORMULA_START)).then("'" + text).otherwise(text)
 
 
 def _count(
