@@ -108,3 +108,13 @@ def test_store_summary_prints_rows_per_kind_and_batches_as_json(run: Run, tmp_pa
     table = run("store", "summary")
     assert "nhs111_calls" in table.output
     assert "calls.csv" in table.output
+
+
+def test_a_profile_error_keeps_its_square_brackets(run: Run, tmp_path: Path) -> None:
+    # Profile messages name tables such as [columns]; rich must not take them as markup.
+    profile = tmp_path / "ours.toml"
+    profile.write_text('[columns]\n"Patient" = "no_such_column"\n', encoding="utf-8")
+    path = _file(tmp_path, "calls.csv", f"C1,{GOOD},2024-01-01T10:00,pharmacy")
+    result = run("import", "nhs111_calls", path, "--profile", str(profile))
+    assert result.exit_code == 2
+    assert "[columns]" in result.output

@@ -14,6 +14,7 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hiu.config import ConfigurationError, data_dir, pseudonym_key
@@ -119,7 +120,8 @@ def identify_command(
         sheets = prepare(identified, key=key, previous=previous, attendances=attendances)
         write(sheets, out)
     except (RuleError, ConfigurationError, OutputError) as error:
-        console.print(f"[red]Not written:[/red] {error}")
+        # Messages quote TOML such as [[thresholds]], which rich would take as markup.
+        console.print(f"[red]Not written:[/red] {escape(str(error))}")
         raise typer.Exit(EXIT_FAILED) from None
     _show_summary(console, identified, sheets, out)
 

@@ -302,23 +302,32 @@ class _Parser:
                 "people",
             ),
         )
-        codelists = self.codelists(data.get("codelists", {}))
+        # Checked in the order a file is usually written, so the first mistake is reported.
+        title = self.text(data, ("title",), required=True) or ""
+        source = self.text(data, ("source",), required=True) or ""
+        description = self.text(data, ("description",)) or ""
         listing = self.table(data, ("list",))
         self.keys(listing, ("list",), ("period_days", "refresh", "rank_by", "top"))
+        period_days = self.integer(listing, ("list", "period_days"), minimum=1, maximum=3660)
+        refresh = self.choice(listing, ("list", "refresh"), Refresh, Refresh.QUARTERLY)
+        rank_by = self.rank_by(listing)
+        top = self.optional_integer(listing, ("list", "top"), minimum=1)
+        codelists = self.codelists(data.get("codelists", {}))
         counting = self.counting(data.get("counting", {}), codelists)
         thresholds = self.thresholds(data.get("thresholds"))
+        people = self.people(self.table(data, ("people",)), codelists)
         return RuleSet(
             name=self.path.stem,
-            title=self.text(data, ("title",), required=True) or "",
-            source=self.text(data, ("source",), required=True) or "",
-            description=self.text(data, ("description",)) or "",
-            period_days=self.integer(listing, ("list", "period_days"), minimum=1, maximum=3660),
-            refresh=self.choice(listing, ("list", "refresh"), Refresh, Refresh.QUARTERLY),
-            rank_by=self.rank_by(listing),
-            top=self.optional_integer(listing, ("list", "top"), minimum=1),
+            title=title,
+            source=source,
+            description=description,
+            period_days=period_days,
+            refresh=refresh,
+            rank_by=rank_by,
+            top=top,
             counting=counting,
             thresholds=thresholds,
-            people=self.people(self.table(data, ("people",)), codelists),
+            people=people,
             path=self.path,
         )
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,7 +62,7 @@ def import_command(
     try:
         mapping = load_profile(profile, search=profile_search_path()) if profile else None
     except ProfileError as error:
-        console.print(f"[red]Profile error:[/red] {error}")
+        console.print(f"[red]Profile error:[/red] {escape(str(error))}")
         raise typer.Exit(EXIT_UNREADABLE) from None
     with Progress(
         TextColumn("Importing {task.description}"),
@@ -88,7 +89,7 @@ def import_command(
             )
         except UnreadableFile as error:
             bar.stop()
-            console.print(f"[red]Could not read {file.name}:[/red] {error}")
+            console.print(f"[red]Could not read {escape(file.name)}:[/red] {escape(str(error))}")
             console.print("Nothing was imported.")
             raise typer.Exit(EXIT_UNREADABLE) from None
     _print_result(Console(), result)
