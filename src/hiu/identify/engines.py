@@ -28,7 +28,7 @@ RESULT_SCHEMAS: dict[str, dict[str, Any]] = {
         "nhs_number": pl.Int64,
         "threshold": pl.String,
         "first_met": pl.Date,
-        "strength": pl.Float64,
+        "strength": pl.Int64,
     },
     "activity": {"nhs_number": pl.Int64},  # and the count columns, all integers
     "people": {

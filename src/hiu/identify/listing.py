@@ -21,11 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 import polars as pl
 
 from hiu.identify.engines import Engine, Evaluation
-from hiu.identify.query import BED_DAYS_COLUMN, COUNT_COLUMNS, PERIOD_COLUMNS, compile_plan
+from hiu.identify.query import (
+    BED_DAYS_COLUMN,
+    COUNT_COLUMNS,
+    PERIOD_COLUMNS,
+    compile_plan,
+    strength_scale,
+)
 from hiu.identify.rules import RuleSet, Service
 
 COUNTS = (*(name for name, _, _ in COUNT_COLUMNS), BED_DAYS_COLUMN[0])
@@ -56,8 +63,7 @@ EXCLUSION_COLUMNS = (
     "thresholds_met",
     "reasons",
 )
-#: Intensity is rounded before ranking so that engines summing the same ratios in another
-#: order cannot rank two people differently.
+#: Intensity is shown, and ranked, to 6 decimal places.
 INTENSITY_DIGITS = 6
 
 
@@ -108,7 +114,6 @@ def build_list(
     per_person = met.group_by("nhs_number", maintain_order=True).agg(
         pl.col("first_met").min().alias("eligibility_date"),
         pl.col("threshold").str.join("; ").alias("thresholds_met"),
-        pl.col("strength").sum().round(INTENSITY_DIGITS).alias("intensity"),
     )
     spread = (
         met.select(
@@ -121,7 +126,9 @@ def build_list(
         .group_by("nhs_number")
         .agg(pl.col("service").n_unique().cast(pl.Int64).alias("spread"))
     )
-    per_person = per_person.join(spread, on="nhs_number", how="left")
+    per_person = per_person.join(spread, on="nhs_number", how="left").join(
+        _intensity(met, rules), on="nhs_number", how="left"
+    )
     people = evaluation.people.unique("nhs_number", keep="first")
     candidates = (
         per_person.join(evaluation.activity, on="nhs_number", how="left")
@@ -157,6 +164,22 @@ def build_list(
         excluded=excluded,
         below_cut=below_cut,
         engine=engine,
+    )
+
+
+def _intensity(met: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
+    """Each person's intensity: their thresholds' strengths summed as exact fractions and
+    rounded half to even at 6 decimal places, so every engine ranks people identically."""
+    scales = {threshold.name: strength_scale(threshold) for threshold in rules.thresholds}
+    totals: dict[int, Fraction] = {}
+    for number, threshold, units in met.select("nhs_number", "threshold", "strength").iter_rows():
+        totals[number] = totals.get(number, Fraction(0)) + Fraction(units, scales[threshold])
+    return pl.DataFrame(
+        {
+            "nhs_number": list(totals),
+            "intensity": [float(round(total, INTENSITY_DIGITS)) for total in totals.values()],
+        },
+        schema={"nhs_number": pl.Int64, "intensity": pl.Float64},
     )
 
 

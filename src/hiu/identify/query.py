@@ -16,7 +16,7 @@ The meaning, which ``hiu.identify.reference`` states again in plain Python for t
 - A person is a candidate when some threshold is met on a day of the list's period (the
   ``period_days`` days ending on the as-of date). Their ``first_met`` for that threshold is the
   first such day; its ``strength`` is the most it was met by, as the smallest ratio of count to
-  ``at_least`` over its parts.
+  ``at_least`` over its parts, returned as a whole number of units of 1 / ``strength_scale``.
 
 Dates are written into the SQL as literals (computed here in Python), and a day's number is
 an integer, so that window frames are plain ``RANGE BETWEEN n PRECEDING`` in every dialect.
@@ -24,6 +24,7 @@ an integer, so that window frames are plain ``RANGE BETWEEN n PRECEDING`` in eve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -224,10 +225,13 @@ def _threshold(threshold: Threshold, start: date) -> str:
     )
     windowed = ", ".join(f"SUM(c{index}) OVER ({frame}) AS n{index}" for index in range(len(parts)))
     reached = " AND ".join(f"n{index} >= {part.at_least}" for index, part in enumerate(parts))
-    ratios = [f"CAST(n{index} AS DOUBLE) / {part.at_least}" for index, part in enumerate(parts)]
-    strength = ratios[0] if len(ratios) == 1 else f"LEAST({', '.join(ratios)})"
+    # Strength in whole units of 1 / strength_scale(threshold), so that every engine returns the
+    # same exact number (a ratio of doubles could differ in its last bit between engines).
+    scale = strength_scale(threshold)
+    units = [f"n{index} * {scale // part.at_least}" for index, part in enumerate(parts)]
+    strength = units[0] if len(units) == 1 else f"LEAST({', '.join(units)})"
     return f"""SELECT nhs_number, '{threshold.name}' AS threshold, MIN(day) AS first_met,
-    MAX({strength}) AS strength
+    CAST(MAX({strength}) AS BIGINT) AS strength
 FROM (
     SELECT nhs_number, day, {windowed}
     FROM (
@@ -240,6 +244,12 @@ FROM (
 ) AS windowed
 WHERE day >= {_date(start)} AND {reached}
 GROUP BY nhs_number"""
+
+
+def strength_scale(threshold: Threshold) -> int:
+    """The denominator of a threshold's ``strength``: the least common multiple of its parts'
+    ``at_least``, so each part's count divided by its ``at_least`` is a whole number of units."""
+    return math.lcm(*(part.at_least for part in threshold.parts))
 
 
 def _activity(as_of: date, start: date) -> str:
