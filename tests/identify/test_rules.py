@@ -155,7 +155,7 @@ def test_gp_practices_from_a_file_beside_the_rule_set(tmp_path: Path) -> None:
     (tmp_path / "practices.txt").write_text("# ours\nA81001\n a81002  # branch\n\n")
     text = VALID.replace("min_age = 18", 'min_age = 18\ngp_practices_file = "practices.txt"')
     rules = load_rules(str(write(tmp_path, text)))
-    assert rules.people.gp_practices == {"A81001", "A81002"}
+    assert rules.people.gp_practices == frozenset({"A81001", "A81002"})
 
 
 def test_an_empty_practice_list_is_refused_rather_than_excluding_everyone(tmp_path: Path) -> None:
