@@ -40,8 +40,9 @@ setup: $(STAMPS)/venv $(STAMPS)/node
 $(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
 	$(BIN)/hiu synth --adults 60000 --years 3 --start 2023-10-01 --seed 2026 --out $(DEMO_DATA)
 
-# The tasks worker (which runs uploaded imports) runs in the background beside the web server
-# and is stopped with it: Ctrl+C, or the server stopping for any reason, ends both.
+# The tasks worker (which runs uploaded imports and identification runs) runs in the background
+# beside the web server and is stopped with it: Ctrl+C, or the server stopping for any reason,
+# ends both.
 demo: setup $(DEMO_DATA)/cohort.csv
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) demo --synthetic $(DEMO_DATA)

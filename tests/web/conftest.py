@@ -36,6 +36,13 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    """Background tasks run inside the request that queues them (django-tasks' immediate
+    backend), so a test sees their outcome at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -31,10 +31,15 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     # Quarantine files hold patient data: administrators do not get the import pages either.
     "imports:data": frozenset({Role.DATA_COORDINATOR}),
     "imports:upload": frozenset({Role.DATA_COORDINATOR}),
+    # Identified lists name people: the roles that screen them and reach out.
+    "identification:runs": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
+    "identification:settings": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+    "identification:start": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
 }
 CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 # Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
-# pages, which need an import to exist, in test_imports.py).
+# pages, which need an import to exist, in test_imports.py; one identification run's pages,
+# which need a run, in test_identification.py).
 COVERED_ELSEWHERE = {
     "accounts:sign_in",
     "accounts:sign_out",
@@ -43,6 +48,9 @@ COVERED_ELSEWHERE = {
     "imports:job",
     "imports:quarantine",
     "imports:batch",
+    "identification:run",
+    "identification:excluded",
+    "identification:person",
 }
 
 

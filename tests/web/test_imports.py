@@ -1,9 +1,9 @@
 """Uploading activity extracts: the form, the background import, the outcome, the quarantine
 file, the audit trail, and who may see any of it.
 
-Imports run through django-tasks' immediate backend (the ``immediate_tasks`` fixture), so the
-real task is enqueued and runs inside the upload request; one test leaves the database backend
-in place and runs the task it queued as the worker would.
+Imports run through django-tasks' immediate backend (the ``immediate_tasks`` fixture in
+conftest.py), so the real task is enqueued and runs inside the upload request; one test leaves
+the database backend in place and runs the task it queued as the worker would.
 """
 
 from __future__ import annotations
@@ -47,11 +47,6 @@ ATTENDANCES = (
 )
 NHS_NUMBER_REASON = "nhs_number: not a valid NHS number (10 digits passing the Modulus 11 check)"
 FUTURE_REASON = "arrival_datetime: in the future"
-
-
-@pytest.fixture
-def immediate_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

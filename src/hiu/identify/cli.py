@@ -28,7 +28,7 @@ from hiu.identify.output import (
     read_previous,
     write,
 )
-from hiu.identify.rules import RuleError, RuleSet, load_rules
+from hiu.identify.rules import SITE_FOLDER, RuleError, RuleSet, load_rules
 from hiu.identify.table_one import per_person, table_one
 from hiu.store.store import Store
 
@@ -41,8 +41,8 @@ class EngineName(StrEnum):
 
 
 def rules_search_path() -> list[Path]:
-    """A site's own rule sets live in ``$HIU_DATA_DIR/rules``; shipped ones are found after."""
-    return [data_dir() / "rules"]
+    """A site's own rule sets live in ``$HIU_DATA_DIR/rulesets``; shipped ones are found after."""
+    return [data_dir() / SITE_FOLDER]
 
 
 def _as_of(text: str) -> date:

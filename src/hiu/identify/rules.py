@@ -34,6 +34,9 @@ from hiu.ingest.validate import is_snomed_concept_id
 
 #: Where the rule sets shipped with hiu live.
 SHIPPED_DIR = Path(__file__).with_name("rulesets")
+#: A site's own rule sets live in this folder of ``HIU_DATA_DIR``, found by name before the
+#: shipped ones (by ``hiu identify`` and by the web app alike).
+SITE_FOLDER = "rulesets"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _THRESHOLD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SNOMED = re.compile(r"[1-9][0-9]{5,17}")

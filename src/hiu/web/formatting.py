@@ -28,10 +28,16 @@ def format_datetime(value: dt.datetime | None) -> str:
     """Date and time in UK local time: ``5 March 2026, 2:05pm``."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{format_date(local.date())}, {hour}:{local:%M}{suffix}"
+    return format_local_datetime(timezone.localtime(value))
+
+
+def format_local_datetime(value: dt.datetime | None) -> str:
+    """A date and time already in UK local time, as extracts record them (no time zone)."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{format_date(value.date())}, {hour}:{value:%M}{suffix}"
 
 
 def format_size(size_bytes: int) -> str:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hiu.web.accounts",
     "hiu.web.clients",
     "hiu.web.imports",
+    "hiu.web.identification",
 ]
 
 MIDDLEWARE = [

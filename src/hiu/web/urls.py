@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hiu.web.clients.urls")),
     path("", include("hiu.web.audit.urls")),
     path("", include("hiu.web.imports.urls")),
+    path("", include("hiu.web.identification.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

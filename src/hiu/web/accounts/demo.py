@@ -19,13 +19,21 @@ from django.db import transaction
 from hiu.ingest.pipeline import ImportProgress, ImportResult, import_file
 from hiu.schemas import KINDS
 from hiu.store.store import Store
-from hiu.web.accounts.models import Service, StaffProfile
+from hiu.web.accounts.models import ListFrequency, Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
+from hiu.web.identification.models import IdentificationRun
+from hiu.web.identification.schedule import months_before
+from hiu.web.identification.services import default_as_of, make_list_now
+from hiu.web.identification.status import RunStatus
 
 DEMO_IMPORTER = "demo"  # the manifests' "imported by" for the demo's own imports
 DEFAULT_DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - synthetic demo only, printed by the demo
 DEMO_SERVICE = "Demo High Intensity Use service (synthetic data)"
+DEMO_RULE_SET = "hackney"
+#: The demo's earlier list is this many months before its latest, so that the latest one has
+#: people new to it, people continuing from the earlier one and people dropped from it.
+DEMO_LIST_MONTHS_APART = 3
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,13 @@ UNALLOCATED = 6
 @transaction.atomic
 def create_demo_service(password: str, synthetic_dir: Path | None) -> tuple[Service, int]:
     service, _ = Service.objects.update_or_create(
-        name=DEMO_SERVICE, defaults={"organisation_code": "RQX", "area": "Synthetic borough"}
+        name=DEMO_SERVICE,
+        defaults={
+            "organisation_code": "RQX",
+            "area": "Synthetic borough",
+            "rule_set": DEMO_RULE_SET,
+            "list_frequency": ListFrequency.MONTHLY,
+        },
     )
     users = {spec.username: _demo_user(spec, password, service) for spec in DEMO_USERS}
     clients = 0
@@ -138,3 +152,21 @@ def import_demo_activity(
                 progress(name, step)
 
         yield path.name, import_file(store, kind, path, imported_by=DEMO_IMPORTER, progress=report)
+
+
+def make_demo_lists(service: Service) -> list[IdentificationRun]:
+    """Two identified lists for the demo service, made here rather than by the worker: one as
+    of the latest activity in the store and one three months before it, the earlier made
+    first, so the latest list marks people new, continuing and dropped. A list the demo made
+    before (same date, same rule set) is kept, not made again."""
+    latest = default_as_of()
+    if latest is None:
+        return []
+    coordinator = User.objects.filter(username="datacoordinator").first()
+    runs = []
+    for as_of in (months_before(latest, DEMO_LIST_MONTHS_APART), latest):
+        made = IdentificationRun.objects.filter(
+            service=service, as_of=as_of, rule_set=service.rule_set, status=RunStatus.DONE
+        ).first()
+        runs.append(made or make_list_now(service, as_of, coordinator))
+    return runs

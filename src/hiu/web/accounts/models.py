@@ -5,6 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+#: The rule set a new service identifies with until its lead chooses another (DESIGN §6).
+DEFAULT_RULE_SET = "hackney"
+
+
+class ListFrequency(models.TextChoices):
+    """How often a service's identified list is made without anyone asking for it."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ON_DEMAND = "on_demand", "Only when someone starts one"
+
 
 class Service(models.Model):
     """One HIU service: the team, its host organisation and its area.
@@ -17,6 +28,12 @@ class Service(models.Model):
         max_length=10, help_text="ODS code of the host organisation, e.g. RQX"
     )
     area = models.CharField(max_length=200, blank=True)
+    # Identification settings (hiu.web.identification): the rule set's name, shipped or the
+    # service's own in $HIU_DATA_DIR/rulesets, and how often lists are made without asking.
+    rule_set = models.CharField(max_length=100, default=DEFAULT_RULE_SET)
+    list_frequency = models.CharField(
+        max_length=20, choices=ListFrequency.choices, default=ListFrequency.ON_DEMAND
+    )
 
     class Meta:
         ordering = ["name"]

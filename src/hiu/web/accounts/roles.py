@@ -40,11 +40,16 @@ class NavItem:
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.SERVICE_LEAD: (
         NavItem("Team caseload", "clients:team"),
+        NavItem("Identification", "identification:runs"),
         NavItem("Clients", "clients:list"),
     ),
-    Role.CASE_MANAGER: (NavItem("My caseload", "clients:caseload"),),
+    Role.CASE_MANAGER: (
+        NavItem("My caseload", "clients:caseload"),
+        NavItem("Identification", "identification:runs"),
+    ),
     Role.DATA_COORDINATOR: (
         NavItem("Activity data", "imports:data"),
+        NavItem("Identification", "identification:runs"),
         NavItem("Clients", "clients:list"),
     ),
     Role.VOLUNTEER_COORDINATOR: (NavItem("Volunteers", "accounts:volunteers"),),

@@ -23,6 +23,13 @@ class Action(models.TextChoices):
     UPDATE_CLIENT = "update_client", "Changed client record"
     UPLOAD_EXTRACT = "upload_extract", "Uploaded an activity extract"
     DOWNLOAD_QUARANTINE = "download_quarantine", "Downloaded a quarantine file"
+    CHANGE_IDENTIFICATION_SETTINGS = (
+        "change_identification_settings",
+        "Changed identification settings",
+    )
+    START_IDENTIFICATION = "start_identification", "Started an identification run"
+    VIEW_IDENTIFIED_LIST = "view_identified_list", "Viewed an identified list"
+    VIEW_PERSON_ACTIVITY = "view_person_activity", "Viewed a person's activity"
 
 
 class AppendOnlyError(RuntimeError):

@@ -1,5 +1,5 @@
-"""``manage demo``: create the demo service, its staff in every role, its caseload, and the
-synthetic population's activity in the activity store."""
+"""``manage demo``: create the demo service, its staff in every role, its caseload, the
+synthetic population's activity in the activity store, and two identified lists from it."""
 
 from __future__ import annotations
 
@@ -16,14 +16,19 @@ from hiu.web.accounts.demo import (
     DEMO_USERS,
     create_demo_service,
     import_demo_activity,
+    make_demo_lists,
 )
+from hiu.web.accounts.models import Service
+from hiu.web.formatting import format_date
+from hiu.web.identification.models import IdentificationRun
+from hiu.web.identification.status import Mark, RunStatus
 from hiu.web.imports.files import activity_store
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo service, a user for every role and a synthetic caseload, and import the "
-        "synthetic extracts into the activity store."
+        "Create the demo service, a user for every role and a synthetic caseload, import the "
+        "synthetic extracts into the activity store and make two identified lists from them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,8 +36,9 @@ class Command(BaseCommand):
             "--synthetic",
             type=Path,
             help=(
-                "A directory written by `hiu synth`: its engaged cohort becomes the caseload and "
-                "its extracts are imported into the activity store."
+                "A directory written by `hiu synth`: its engaged cohort becomes the caseload, "
+                "its extracts are imported into the activity store, and two identified lists "
+                "are made from them."
             ),
         )
 
@@ -45,6 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo service: {service.name}, {clients} clients.")
         if synthetic is not None:
             self._import_activity(synthetic)
+            self._make_lists(service)
         self.stdout.write("Demo sign-ins (every one uses the same password):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<16} {user.role.label}")
@@ -62,6 +69,11 @@ class Command(BaseCommand):
         except UnreadableFile as error:
             raise CommandError(f"A synthetic extract could not be imported: {error}") from None
 
+    def _make_lists(self, service: Service) -> None:
+        self.stdout.write(f"Identification ({service.rule_set}):")
+        for run in make_demo_lists(service):
+            self.stdout.write(f"  {_list_outcome(run)}")
+
     def _progress(self, name: str, step: ImportProgress) -> None:
         share = f" ({step.fraction:.0%})" if step.fraction is not None else ""
         self.stdout.write(f"  {name}: {step.rows_read:,} rows read{share}")
@@ -74,4 +86,16 @@ def _outcome(result: ImportResult) -> str:
     return (
         f"imported as batch {manifest.batch_id}: {manifest.accepted:,} rows accepted, "
         f"{manifest.rejected:,} rejected"
+    )
+
+
+def _list_outcome(run: IdentificationRun) -> str:
+    as_of = format_date(run.as_of)
+    if run.status != RunStatus.DONE:
+        return f"the list as of {as_of} was not made: {run.error}"
+    marks = run.people.mark_counts()
+    return (
+        f"list as of {as_of}: {run.listed_count:,} people ({marks.get(Mark.NEW, 0):,} new, "
+        f"{marks.get(Mark.CONTINUING, 0):,} continuing), {marks.get(Mark.DROPPED, 0):,} dropped, "
+        f"{run.excluded_count:,} excluded"
     )
