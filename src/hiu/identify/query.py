@@ -279,12 +279,18 @@ def _activity(as_of: date, start: date) -> str:
     )
 
 
+def _candidate_texts() -> str:
+    """Candidates' NHS numbers as the store holds them (10-digit text): comparing text with
+    text spares casting every row of a national people table to a number."""
+    return "SELECT LPAD(CAST(nhs_number AS VARCHAR), 10, '0') FROM hiu_candidates"
+
+
 def _people() -> str:
     return (
         f"SELECT {_nhs_number()} AS nhs_number, given_name, family_name, "
         "CAST(date_of_birth AS DATE) AS date_of_birth, phone, gp_practice_code, "
         "CAST(care_home AS BOOLEAN) AS care_home, CAST(date_of_death AS DATE) AS date_of_death "
-        f"FROM people WHERE {_nhs_number()} IN (SELECT nhs_number FROM hiu_candidates)"
+        f"FROM people WHERE nhs_number IN ({_candidate_texts()})"
     )
 
 
@@ -292,7 +298,7 @@ def _flagged(rules: RuleSet, as_of: date) -> str:
     """Candidates with any presentation, up to the as-of date, in a code list of
     ``[people] exclude_codelists``: one row per person and code list."""
     selects = []
-    candidates = f"{_nhs_number()} IN (SELECT nhs_number FROM hiu_candidates)"
+    candidates = f"nhs_number IN ({_candidate_texts()})"
     for codelist in rules.people.exclude_codelists:
         if codelist.snomed:
             selects.append(
