@@ -283,3 +283,21 @@ def test_the_eligibility_date_is_the_day_the_count_is_reached(
     result = run("identify", "--rules", "hackney", "--as-of", day_before, "--out", str(out))
     assert result.exit_code == 0
     assert ADULT not in pl.read_csv(out, infer_schema=False)["nhs_number"].to_list()
+
+
+def test_an_xlsx_list_stages_nothing_in_the_temporary_folder(
+    store: Store, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    staged: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args: object, **kwargs: object) -> tuple[int, str]:
+        handle, name = real(*args, **kwargs)  # type: ignore[call-overload]
+        staged.append(name)
+        return handle, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    assert identify(run, tmp_path / "list.xlsx", rules="hackney").exit_code == 0
+    assert staged == []

@@ -50,6 +50,7 @@ COVERED_ELSEWHERE = {
     "imports:batch",
     "identification:run",
     "identification:excluded",
+    "identification:download",
     "identification:person",
 }
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
@@ -32,6 +33,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from hiu.identify.listing import EXCLUSION_COLUMNS, LIST_COLUMNS
 from hiu.identify.rules import SHIPPED_DIR
 from hiu.ingest.pipeline import import_file
 from hiu.store.store import Store
@@ -932,3 +934,190 @@ def test_making_a_list_without_the_forms_token_is_refused(
     form = {"as_of_day": "31", "as_of_month": "1", "as_of_year": "2025"}
     assert browser.post(reverse("identification:start"), form).status_code == 403
     assert not IdentificationRun.objects.exists()
+
+
+# Downloading a list ----------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(browser: HttpClient, run: IdentificationRun) -> Any:
+    return browser.get(reverse("identification:download", args=[run.pk]))
+
+
+def sheets_of(response: Any, folder: Path) -> dict[str, pl.DataFrame]:
+    """The downloaded file's sheets, read back as a spreadsheet user's program would."""
+    assert response.status_code == 200
+    path = folder / "downloaded.xlsx"
+    # Reading the whole stream closes the response (and the file), as a WSGI server would.
+    path.write_bytes(b"".join(response.streaming_content))
+    return {name: pl.read_excel(path, sheet_name=name) for name in ("List", "Excluded", "About")}
+
+
+def test_a_list_downloads_as_xlsx_with_the_listed_in_rank_order_then_the_dropped(
+    two_lists: tuple[IdentificationRun, IdentificationRun],
+    coordinator: HttpClient,
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    _, february = two_lists
+    response = download(coordinator, february)
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == (
+        'attachment; filename="identified-riverside-hiu-2025-02-28.xlsx"'
+    )
+    assert response["Cache-Control"] == "no-store"
+    sheets = sheets_of(response, tmp_path)
+    listed = sheets["List"]
+    assert listed.columns == [*LIST_COLUMNS, "mark"]
+    assert listed["nhs_number"].cast(pl.String).to_list() == [BEN, CARA, ADA]
+    assert listed["mark"].to_list() == ["continuing", "new", "dropped"]
+    assert listed["priority_rank"].to_list() == [1, 2, None]
+    for column in ("priority_rank", "age", "spread", "ed_30d", "ed_90d", "bed_days_365d"):
+        assert listed[column].dtype.is_integer(), column
+    assert listed["date_of_birth"].dtype == pl.Date
+    assert listed["eligibility_date"].dtype == pl.Date
+    ben, cara, ada = listed.iter_rows(named=True)
+    assert (ben["given_name"], ben["family_name"], ben["phone"]) == ("Ben", "Beta", "07700 900002")
+    assert ben["date_of_birth"] == dt.date(1970, 6, 2)
+    assert (ben["ed_30d"], ben["ed_90d"], ben["thresholds_met"]) == (6, 11, "ed_month; ed_year")
+    assert (cara["age"], cara["eligibility_date"], cara["spread"]) == (44, dt.date(2025, 2, 24), 1)
+    assert (ada["given_name"], ada["age"], ada["ed_90d"], ada["thresholds_met"]) == (
+        "Ada",
+        64,
+        None,
+        None,
+    )
+    assert sheets["Excluded"].columns == list(EXCLUSION_COLUMNS)
+    assert sheets["Excluded"].height == 0
+    # The file was written under the data directory and is gone once it has been sent.
+    assert list((data_dir / "downloads").iterdir()) == []
+
+
+def test_the_downloaded_list_has_the_excluded_and_says_what_the_list_is(
+    two_lists: tuple[IdentificationRun, IdentificationRun],
+    coordinator: HttpClient,
+    tmp_path: Path,
+) -> None:
+    january, february = two_lists
+    sheets = sheets_of(download(coordinator, january), tmp_path)
+    excluded = sheets["Excluded"]
+    assert excluded["nhs_number"].cast(pl.String).to_list() == [YAN]
+    yan = excluded.row(0, named=True)
+    assert (yan["given_name"], yan["age"], yan["reasons"]) == ("Yan", 14, "aged 14, under 18")
+    assert excluded["age"].dtype.is_integer()
+    assert sheets["List"]["mark"].to_list() == ["new", "new"]
+    about = dict(sheets_of(download(coordinator, february), tmp_path)["About"].iter_rows())
+    assert about["Service"] == "Riverside HIU (RQX)"
+    assert about["Rule set"] == "hackney: City and Hackney"
+    assert about["As-of date"] == "2025-02-28"
+    assert about["Period"] == "2025-01-30 to 2025-02-28"
+    assert about["Threshold ed_month"] == "5+ A&E attendances within 30 days"
+    assert (about["Listed"], about["Met a threshold but excluded"]) == ("2", "0")
+    assert (about["Marked new"], about["Marked continuing"], about["Marked dropped"]) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert about["Compared with"] == f"the list as of 2025-01-31 (identification run {january.pk})"
+    assert about["Identification run"] == str(february.pk)
+    assert (about["How it was made"], about["Asked for by"]) == ("On demand", "data_coordinator")
+    assert about["Finished"].startswith("20")
+    assert about["Downloaded by"] == "data_coordinator"
+    assert dt.datetime.fromisoformat(about["Downloaded"]).tzinfo is not None
+
+
+def test_every_download_is_audited_without_patient_data(
+    two_lists: tuple[IdentificationRun, IdentificationRun],
+    coordinator: HttpClient,
+    staff: dict[Role, User],
+    tmp_path: Path,
+) -> None:
+    _, february = two_lists
+    sheets_of(download(coordinator, february), tmp_path)
+    sheets_of(download(coordinator, february), tmp_path)
+    events = AuditEvent.objects.filter(action=Action.DOWNLOAD_IDENTIFIED_LIST)
+    assert events.count() == 2
+    event = events.first()
+    assert event is not None
+    assert event.actor == staff[Role.DATA_COORDINATOR]
+    assert (event.object_type, event.object_id) == ("identification_run", str(february.pk))
+    assert event.detail == {"format": "xlsx", "people": 3, "excluded": 0}
+    assert event.get_action_display() == "Downloaded an identified list"
+    everything = str(list(AuditEvent.objects.values()))
+    for value in [*NUMBERS.values(), format_nhs_number(BEN), "Ben", "Beta", "Cara", "Gamma"]:
+        assert value not in everything
+
+
+def test_the_list_page_offers_the_download_only_when_the_list_is_done(
+    activity: Store, coordinator: HttpClient
+) -> None:
+    queued = make_list(coordinator, JANUARY)  # the database backend: waiting for the worker
+    link = reverse("identification:download", args=[queued.pk])
+    assert "Download this list (XLSX)" not in page_of(coordinator, queued)
+    assert download(coordinator, queued).status_code == 404
+    run_identification_job(queued.pk)
+    page = page_of(coordinator, queued)
+    assert f'<a href="{link}" download>Download this list (XLSX)</a>' in page
+    excluded_page = coordinator.get(reverse("identification:excluded", args=[queued.pk]))
+    assert link not in excluded_page.content.decode()
+
+
+def test_a_failed_run_has_no_download(
+    data_dir: Path, immediate_tasks: None, coordinator: HttpClient
+) -> None:
+    run = make_list(coordinator, JANUARY)  # no activity in the store: the run fails
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "Download this list" not in page_of(coordinator, run)
+    assert download(coordinator, run).status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.DOWNLOAD_IDENTIFIED_LIST).exists()
+
+
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+def test_only_those_who_see_the_list_download_it(
+    two_lists: tuple[IdentificationRun, IdentificationRun],
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    tmp_path: Path,
+    role: Role,
+) -> None:
+    _, february = two_lists
+    response = download(signed_in(staff[role]), february)
+    allowed = role in SEES_LISTS
+    assert response.status_code == (200 if allowed else 403)
+    if allowed:
+        assert sheets_of(response, tmp_path)["List"].height == 3
+    else:
+        assert BEN not in response.content.decode()
+    downloads = AuditEvent.objects.filter(
+        actor=staff[role], action=Action.DOWNLOAD_IDENTIFIED_LIST
+    ).count()
+    assert downloads == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize("role", sorted(SEES_LISTS, key=lambda r: r.name))
+def test_another_services_list_cannot_be_downloaded(
+    two_lists: tuple[IdentificationRun, IdentificationRun],
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], HttpClient],
+    other_service: Service,
+    role: Role,
+) -> None:
+    _, february = two_lists
+    theirs = signed_in(make_user(f"hillside_{role.name.lower()}", role, other_service))
+    response = download(theirs, february)
+    assert response.status_code == 404
+    assert BEN not in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.DOWNLOAD_IDENTIFIED_LIST).exists()
+
+
+def test_signed_out_people_are_sent_to_sign_in_not_given_the_file(
+    two_lists: tuple[IdentificationRun, IdentificationRun], client: HttpClient
+) -> None:
+    _, february = two_lists
+    client.logout()
+    response = download(client, february)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+    assert not AuditEvent.objects.filter(action=Action.DOWNLOAD_IDENTIFIED_LIST).exists()

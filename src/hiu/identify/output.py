@@ -282,7 +282,9 @@ def _csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
 def _write_xlsx(sheets: Sheets, path: Path) -> None:
     from xlsxwriter import Workbook
 
-    with Workbook(str(path)) as workbook:
+    # In memory: by default XlsxWriter stages each sheet, names and NHS numbers included, in
+    # the system's temporary folder, where patient data must not go.
+    with Workbook(str(path), {"in_memory": True}) as workbook:
         for name, frame in (
             ("List", sheets.listed),
             ("Attendances", sheets.attendances),

@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     START_IDENTIFICATION = "start_identification", "Started an identification run"
     VIEW_IDENTIFIED_LIST = "view_identified_list", "Viewed an identified list"
     VIEW_PERSON_ACTIVITY = "view_person_activity", "Viewed a person's activity"
+    DOWNLOAD_IDENTIFIED_LIST = "download_identified_list", "Downloaded an identified list"
 
 
 class AppendOnlyError(RuntimeError):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -19,6 +19,7 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
+from hiu.web.identification.download import XLSX_CONTENT_TYPE, file_name, list_sheets, written
 from hiu.web.identification.forms import ListFilterForm, SettingsForm, StartRunForm
 from hiu.web.identification.models import ExcludedPerson, IdentificationRun, IdentifiedPerson
 from hiu.web.identification.presenters import (
@@ -214,6 +215,45 @@ def excluded(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
         "links": page_links(page, {}),
     }
     return render(request, "identification/excluded.jinja", context)
+
+
+@role_required(*SEES_LISTS)
+def download(request: AuthenticatedHttpRequest, run_id: int) -> FileResponse:
+    """The run's list as an XLSX file: for the roles and the service that see the list."""
+    found = get_object_or_404(
+        IdentificationRun.objects.visible_to(request.user).select_related(
+            "service", "previous_run"
+        ),
+        pk=run_id,
+    )
+    if found.status != RunStatus.DONE:
+        raise Http404
+    people = IdentifiedPerson.objects.visible_to(request.user).filter(run=found)
+    excluded_people = ExcludedPerson.objects.visible_to(request.user).filter(run=found)
+    sheets = list_sheets(
+        found,
+        people.in_list_order(),
+        excluded_people,
+        downloaded_by=request.user.get_username(),
+    )
+    handle = written(sheets)
+    # The file names every person on the list: each download is recorded, by run and counts.
+    record(
+        Action.DOWNLOAD_IDENTIFIED_LIST,
+        request=request,
+        object_type="identification_run",
+        object_id=found.pk,
+        detail={
+            "format": "xlsx",
+            "people": sheets.listed.height,
+            "excluded": sheets.excluded.height,
+        },
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=file_name(found), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @role_required(*SEES_LISTS)
