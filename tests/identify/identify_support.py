@@ -9,14 +9,22 @@ tested by adding it here.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from hiu.identify.engines import DuckDBEngine, frames_connection, stored_schema
 from hiu.identify.listing import IdentifiedList, identify
 from hiu.identify.rules import RuleSet
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 Frames = Mapping[str, pl.DataFrame]
 RunEngine = Callable[[Frames, RuleSet, date, "int | None"], IdentifiedList]
@@ -32,10 +40,59 @@ def run_reference(frames: Frames, rules: RuleSet, as_of: date, top: int | None) 
     return reference_identify(frames, rules, as_of, top=top)
 
 
+#: Spark settings for the tests' data, a few rows a table, where Spark's fixed costs are all
+#: there is: one shuffle partition, no adaptive re-planning, expressions interpreted rather than
+#: compiled to Java, no broadcast joins (each would be a job of its own). Together they halve
+#: the time each spec test adds; none changes what a query means. ``test_spark`` runs the
+#: shipped rule sets with Spark's own settings as well.
+TINY_DATA = {
+    "spark.sql.shuffle.partitions": "1",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.autoBroadcastJoinThreshold": "-1",
+}
+#: What those settings were before the tests changed them: Spark's own, as a real run has.
+SPARK_OWN: dict[str, str] = {}
+
+
+@cache
+def spark_session() -> SparkSession:
+    """One local Spark session for the whole test run (starting one takes seconds), made when
+    a test first needs it and stopped when the run ends."""
+    from hiu.identify.spark import local_session
+
+    if not _java():
+        raise RuntimeError("Java is missing in CI: .ci/run should have installed it.")
+    spark = local_session("hiu-tests")
+    for key, value in TINY_DATA.items():
+        SPARK_OWN[key] = str(spark.conf.get(key))
+        spark.conf.set(key, value)
+    atexit.register(spark.stop)
+    return spark
+
+
+def run_spark(frames: Frames, rules: RuleSet, as_of: date, top: int | None) -> IdentifiedList:
+    from hiu.identify.spark import SparkEngine
+
+    return identify(SparkEngine.for_frames(spark_session(), frames), rules, as_of, top=top)
+
+
+#: Spark runs in a JVM: without Java (``java`` on the path, or ``JAVA_HOME``) its tests are
+#: left out, except in CI (CI=true), where .ci/run installs Java and its absence is an error.
+def _java() -> bool:
+    return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+
+
+SPARK_TESTED = _java() or os.environ.get("CI", "").lower() == "true"
+NO_SPARK = "Java is not installed: the Spark engine is not tested (install openjdk-17-jre-headless)"
+
 ENGINES: dict[str, RunEngine] = {
     "reference": run_reference,
     "duckdb": run_duckdb,
 }
+if SPARK_TESTED:
+    ENGINES["spark"] = run_spark
 
 
 def table(kind: str, text: str) -> pl.DataFrame:

@@ -29,6 +29,7 @@ from hiu.identify.output import (
     write,
 )
 from hiu.identify.rules import SITE_FOLDER, RuleError, RuleSet, load_rules
+from hiu.identify.spark import SparkUnavailable
 from hiu.identify.table_one import per_person, table_one
 from hiu.store.store import Store
 
@@ -119,7 +120,7 @@ def identify_command(
         attendances = attendance_detail(identified, store.connect)
         sheets = prepare(identified, key=key, previous=previous, attendances=attendances)
         write(sheets, out)
-    except (RuleError, ConfigurationError, OutputError) as error:
+    except (RuleError, ConfigurationError, OutputError, SparkUnavailable) as error:
         # Messages quote TOML such as [[thresholds]], which rich would take as markup.
         console.print(f"[red]Not written:[/red] {escape(str(error))}")
         raise typer.Exit(EXIT_FAILED) from None
