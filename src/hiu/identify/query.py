@@ -49,6 +49,13 @@ COUNT_COLUMNS: tuple[tuple[str, Service, int], ...] = (
 BED_DAYS_COLUMN = ("bed_days_365d", 365)
 #: Per-service counts over the list's period, used to rank (``rank_by = ["ed"]``).
 PERIOD_COLUMNS = {service: f"{service.value}_period" for service in Service}
+#: How each service is held in the events step: a small number rather than its name, because
+#: the pruning step groups tens of millions of rows by person and service.
+SERVICE_CODES: dict[Service, int] = {service: code for code, service in enumerate(Service, 1)}
+
+
+def service_code(service: Service) -> str:
+    return f"CAST({SERVICE_CODES[service]} AS TINYINT)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def compile_plan(rules: RuleSet, as_of: date) -> Plan:
     start = period_start(rules, as_of)
     steps = [
         Step("hiu_events", events_sql(rules, horizon(rules, as_of), as_of)),
-        Step("hiu_person_service", _person_service()),
+        Step("hiu_person_service", _person_service(rules)),
         Step("met", _met(rules, start)),
         Step("hiu_candidates", "SELECT DISTINCT nhs_number FROM met"),
         Step("activity", _activity(as_of, start)),
@@ -176,17 +183,22 @@ def _event_select(
 ) -> str:
     day = _day(column)
     return (
-        f"SELECT {_nhs_number()} AS nhs_number, '{service.value}' AS service, {day} AS day, "
+        f"SELECT {_nhs_number()} AS nhs_number, {service_code(service)} AS service, {day} AS day, "
         f"CAST(DATEDIFF('day', {_date(EPOCH)}, {day}) AS INTEGER) AS dn, "
         f"CAST({bed_days} AS INTEGER) AS bed_days "
         f"FROM {kind} WHERE " + " AND ".join(where)
     )
 
 
-def _person_service() -> str:
-    """Counting events per person and service: no person with fewer than a threshold's count
-    in the whole horizon can meet it, which rules out almost everyone before any window."""
-    return "SELECT nhs_number, service, COUNT(*) AS n FROM hiu_events GROUP BY nhs_number, service"
+def _person_service(rules: RuleSet) -> str:
+    """Counting events per person and service, for the services thresholds count: no person
+    with fewer than a threshold's count in the whole horizon can meet it, which rules out
+    almost everyone before any window."""
+    services = ", ".join(str(SERVICE_CODES[service]) for service in rules.services)
+    return (
+        "SELECT nhs_number, service, COUNT(*) AS n FROM hiu_events "
+        f"WHERE service IN ({services}) GROUP BY nhs_number, service"
+    )
 
 
 def _met(rules: RuleSet, start: date) -> str:
@@ -197,7 +209,7 @@ def _threshold(threshold: Threshold, start: date) -> str:
     parts = threshold.parts
     possible = "\nINTERSECT\n".join(
         f"SELECT nhs_number FROM hiu_person_service "
-        f"WHERE service = '{part.service.value}' AND n >= {part.at_least}"
+        f"WHERE service = {SERVICE_CODES[part.service]} AND n >= {part.at_least}"
         for part in parts
     )
     if threshold.window is Window.ROLLING:
@@ -218,9 +230,9 @@ def _threshold(threshold: Threshold, start: date) -> str:
         frame = (
             "PARTITION BY nhs_number ORDER BY dn RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
         )
-    services = _strings(part.service.value for part in parts)
+    services = ", ".join(str(SERVICE_CODES[part.service]) for part in parts)
     counts = ", ".join(
-        f"SUM(CASE WHEN service = '{part.service.value}' THEN 1 ELSE 0 END) AS c{index}"
+        f"SUM(CASE WHEN service = {SERVICE_CODES[part.service]} THEN 1 ELSE 0 END) AS c{index}"
         for index, part in enumerate(parts)
     )
     windowed = ", ".join(f"SUM(c{index}) OVER ({frame}) AS n{index}" for index in range(len(parts)))
@@ -257,18 +269,18 @@ def _activity(as_of: date, start: date) -> str:
     for name, service, days in COUNT_COLUMNS:
         since = as_of - timedelta(days=days - 1)
         columns.append(
-            f"SUM(CASE WHEN service = '{service.value}' AND day >= {_date(since)} "
+            f"SUM(CASE WHEN service = {SERVICE_CODES[service]} AND day >= {_date(since)} "
             f"THEN 1 ELSE 0 END) AS {name}"
         )
     name, days = BED_DAYS_COLUMN
     since = as_of - timedelta(days=days - 1)
     columns.append(
-        f"SUM(CASE WHEN service = '{Service.EMERGENCY_ADMISSIONS.value}' "
+        f"SUM(CASE WHEN service = {SERVICE_CODES[Service.EMERGENCY_ADMISSIONS]} "
         f"AND day >= {_date(since)} THEN bed_days ELSE 0 END) AS {name}"
     )
     for service, column in PERIOD_COLUMNS.items():
         columns.append(
-            f"SUM(CASE WHEN service = '{service.value}' AND day >= {_date(start)} "
+            f"SUM(CASE WHEN service = {SERVICE_CODES[service]} AND day >= {_date(start)} "
             f"THEN 1 ELSE 0 END) AS {column}"
         )
     return (

@@ -19,8 +19,8 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from hiu.identify.query import events_sql
-from hiu.identify.rules import RuleSet
+from hiu.identify.query import SERVICE_CODES, events_sql
+from hiu.identify.rules import RuleSet, Service
 
 #: (label, lowest attendances, highest or None): contiguous, together covering 5 and over.
 BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -42,15 +42,17 @@ def per_person(
     """Attendances, emergency admissions and bed days in the year, for each person with 5 or
     more attendances."""
     first = as_of - timedelta(days=364)
+    ed = SERVICE_CODES[Service.ED]
+    admission = SERVICE_CODES[Service.EMERGENCY_ADMISSIONS]
     connection = connect()
     try:
         return connection.execute(
             "SELECT nhs_number, "
-            "SUM(CASE WHEN service = 'ed' THEN 1 ELSE 0 END) AS attendances, "
-            "SUM(CASE WHEN service = 'emergency_admissions' THEN 1 ELSE 0 END) AS admissions, "
-            "SUM(CASE WHEN service = 'emergency_admissions' THEN bed_days ELSE 0 END) AS bed_days "
+            f"SUM(CASE WHEN service = {ed} THEN 1 ELSE 0 END) AS attendances, "
+            f"SUM(CASE WHEN service = {admission} THEN 1 ELSE 0 END) AS admissions, "
+            f"SUM(CASE WHEN service = {admission} THEN bed_days ELSE 0 END) AS bed_days "
             f"FROM ({events_sql(rules, first, as_of)}) AS events "
-            "GROUP BY nhs_number HAVING SUM(CASE WHEN service = 'ed' THEN 1 ELSE 0 END) >= 5"
+            f"GROUP BY nhs_number HAVING SUM(CASE WHEN service = {ed} THEN 1 ELSE 0 END) >= 5"
         ).pl()
     finally:
         connection.close()
