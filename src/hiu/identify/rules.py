@@ -23,13 +23,13 @@ What the keys mean, in short (the engines in ``hiu.identify`` define it exactly)
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hiu import toml_files
 from hiu.ingest.validate import is_snomed_concept_id
 
 #: Where the rule sets shipped with hiu live.
@@ -37,7 +37,6 @@ SHIPPED_DIR = Path(__file__).with_name("rulesets")
 #: A site's own rule sets live in this folder of ``HIU_DATA_DIR``, found by name before the
 #: shipped ones (by ``hiu identify`` and by the web app alike).
 SITE_FOLDER = "rulesets"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _THRESHOLD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SNOMED = re.compile(r"[1-9][0-9]{5,17}")
 _ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,2})?")
@@ -205,22 +204,10 @@ class RuleSet:
 def load_rules(name_or_path: str, *, search: Sequence[Path] = ()) -> RuleSet:
     """Load and check a rule set: a path to a ``.toml`` file, or the name of one in ``search``
     or among the shipped rule sets."""
-    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
-        path = Path(name_or_path)
-        if not path.is_file():
-            raise RuleError(f"rule set file {name_or_path} does not exist")
-        return _load(path)
-    if not _NAME.fullmatch(name_or_path):
-        raise RuleError(f"{name_or_path!r} is not a rule set name")
-    folders = [*search, SHIPPED_DIR]
-    for folder in folders:
-        path = folder / f"{name_or_path}.toml"
-        if path.is_file():
-            return _load(path)
-    known = sorted({path.stem for folder in folders for path in folder.glob("*.toml")})
-    raise RuleError(
-        f"there is no rule set named {name_or_path!r}; the rule sets are: " + ", ".join(known)
-    )
+    try:
+        return _load(toml_files.find(name_or_path, [*search, SHIPPED_DIR], "rule set"))
+    except toml_files.TomlFileError as error:
+        raise RuleError(str(error)) from None
 
 
 def shipped_rule_sets() -> list[RuleSet]:
@@ -229,14 +216,9 @@ def shipped_rule_sets() -> list[RuleSet]:
 
 def _load(path: Path) -> RuleSet:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(f"rule set {path}: cannot be read as UTF-8 text ({error})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        # tomllib's message ends "(at line N, column M)".
-        raise RuleError(f"rule set {path}: not valid TOML: {error}") from None
+        text, data = toml_files.read(path, "rule set")
+    except toml_files.TomlFileError as error:
+        raise RuleError(str(error)) from None
     return _Parser(path, text).parse(data)
 
 

@@ -12,8 +12,6 @@ the profile file and the key, rather than as thousands of rejected rows.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from hiu import toml_files
 from hiu.ingest.errors import ProfileError
 from hiu.schemas import EXTRACTS, KINDS, Extract
 
@@ -46,8 +45,6 @@ DELIMITERS: Mapping[str, str] = MappingProxyType({",": ",", "comma": ",", "\t": 
 _TOP_LEVEL = ("description", "kind", "file", "columns", "values", "dates")
 _FILE_KEYS = ("encoding", "delimiter", "sheet")
 _DATES_KEYS = ("formats",)
-# A profile name is also a file name: keep it to characters that cannot climb out of a folder.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # Used to check that a date format is one strptime understands.
 _SAMPLE_MOMENT = datetime(2024, 3, 5, 14, 30, 45)
 
@@ -128,25 +125,10 @@ def load_profile(name_or_path: str, *, search: Sequence[Path] = ()) -> Profile:
     ``name_or_path`` is either a path to a ``.toml`` file or a profile name, looked up as
     ``<name>.toml`` in each folder of ``search`` and then among the shipped profiles.
     """
-    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
-        path = Path(name_or_path)
-        if not path.is_file():
-            raise ProfileError(f"profile file {name_or_path} does not exist")
-        return _load(path)
-    if not _NAME.fullmatch(name_or_path):
-        raise ProfileError(
-            f"{name_or_path!r} is not a profile name: use letters, digits, '-', '_' and '.'"
-        )
-    folders = [*search, SHIPPED_DIR]
-    for folder in folders:
-        path = folder / f"{name_or_path}.toml"
-        if path.is_file():
-            return _load(path)
-    known = sorted({path.stem for folder in folders for path in folder.glob("*.toml")})
-    raise ProfileError(
-        f"there is no profile named {name_or_path!r}; the profiles are: "
-        + (", ".join(known) if known else "(none)")
-    )
+    try:
+        return _load(toml_files.find(name_or_path, [*search, SHIPPED_DIR], "profile"))
+    except toml_files.TomlFileError as error:
+        raise ProfileError(str(error)) from None
 
 
 def shipped_profiles() -> list[Profile]:
@@ -156,14 +138,9 @@ def shipped_profiles() -> list[Profile]:
 
 def _load(path: Path) -> Profile:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError(f"profile {path}: cannot be read as UTF-8 text ({error})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        # tomllib's message ends "(at line N, column M)", which is what the user needs.
-        raise ProfileError(f"profile {path}: not valid TOML: {error}") from None
+        _, data = toml_files.read(path, "profile")
+    except toml_files.TomlFileError as error:
+        raise ProfileError(str(error)) from None
     return _parse(data, path)
 
 
