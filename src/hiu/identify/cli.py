@@ -117,7 +117,9 @@ def identify_command(
             _show_table_one(console, frame, rule_set, day, out)
             return
         identified = identify(_engine(engine, store), rule_set, day, top=top)
-        attendances = attendance_detail(identified, store.connect)
+        # Only an XLSX file has the attendance sheet: a CSV list is spared the extra read.
+        wants_sheets = out.suffix.lower() == ".xlsx"
+        attendances = attendance_detail(identified, store.connect) if wants_sheets else None
         sheets = prepare(identified, key=key, previous=previous, attendances=attendances)
         write(sheets, out)
     except (RuleError, ConfigurationError, OutputError, SparkUnavailable) as error:
