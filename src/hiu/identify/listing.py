@@ -183,6 +183,13 @@ def _intensity(met: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
     )
 
 
+def age_on(birth: date, day: date) -> int:
+    """Whole years on ``day``, by the rule :func:`_age` applies to a column: someone born on
+    29 February turns a year older on 1 March in other years, as in English law."""
+    had_birthday = (day.month, day.day) >= (birth.month, birth.day)
+    return day.year - birth.year - (0 if had_birthday else 1)
+
+
 def _age(as_of: date) -> pl.Expr:
     """Whole years at the as-of date. Someone born on 29 February turns a year older on
     1 March in other years, as in English law."""

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from hiu.identify.listing import age_on
 from hiu.web.accounts.models import Service
 from hiu.web.clients.querysets import ClientQuerySet
 
@@ -66,5 +67,4 @@ class Client(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: dt.date) -> int:
-        had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - (0 if had_birthday else 1)
+        return age_on(self.date_of_birth, day)

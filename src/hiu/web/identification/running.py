@@ -7,7 +7,6 @@ copies the list into the casework database and works out who is new, continuing 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiu.identify.engines import DuckDBEngine
-from hiu.identify.listing import IdentifiedList, identify
+from hiu.identify.listing import IdentifiedList, age_on, identify
 from hiu.identify.rules import RuleError, RuleSet
 from hiu.web.identification.activity import has_activity
 from hiu.web.identification.models import ExcludedPerson, IdentificationRun, IdentifiedPerson
@@ -154,11 +153,6 @@ def _person_fields(row: dict[str, Any]) -> dict[str, Any]:
         "age": row["age"],
         "eligibility_date": row["eligibility_date"],
     }
-
-
-def age_on(date_of_birth: dt.date, day: dt.date) -> int:
-    had_birthday = (day.month, day.day) >= (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - (0 if had_birthday else 1)
 
 
 def _fail(run: IdentificationRun, message: str) -> None:
