@@ -70,8 +70,9 @@ def test_the_demo_caseload_comes_from_the_synthetic_cohort(
     call_command("demo", synthetic=tmp_path, stdout=StringIO())
     client = Client.objects.get()
     assert (client.given_name, client.family_name) == ("Ada", "Lovelace")
-    assert client.engaged_on is not None
-    assert client.engaged_on.isoformat() == "2025-02-03"
+    episode = client.episodes.get()
+    assert episode.engaged_on is not None
+    assert episode.engaged_on.isoformat() == "2025-02-03"
 
 
 def test_the_demo_imports_the_synthetic_extracts_and_skips_them_the_second_time(

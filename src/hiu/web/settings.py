@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "hiu.web.clients",
     "hiu.web.imports",
     "hiu.web.identification",
+    "hiu.web.episodes",
+    "hiu.web.screening",
+    "hiu.web.contacts",
+    "hiu.web.plans",
+    "hiu.web.interventions",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,11 @@ urlpatterns = [
     path("", include("hiu.web.audit.urls")),
     path("", include("hiu.web.imports.urls")),
     path("", include("hiu.web.identification.urls")),
+    path("", include("hiu.web.episodes.urls")),
+    path("", include("hiu.web.screening.urls")),
+    path("", include("hiu.web.contacts.urls")),
+    path("", include("hiu.web.plans.urls")),
+    path("", include("hiu.web.interventions.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

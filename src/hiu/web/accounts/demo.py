@@ -22,6 +22,9 @@ from hiu.store.store import Store
 from hiu.web.accounts.models import ListFrequency, Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
+from hiu.web.episodes.phases import Phase
+from hiu.web.episodes.phases import WayIn as EpisodeWayIn
+from hiu.web.episodes.services import open_episode
 from hiu.web.identification.models import IdentificationRun
 from hiu.web.identification.schedule import months_before
 from hiu.web.identification.services import default_as_of, make_list_now
@@ -112,7 +115,7 @@ def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) 
     )
     for index, person in enumerate(people.sort("nhs_number").iter_rows(named=True)):
         manager = None if index < UNALLOCATED else managers[index % len(managers)]
-        Client.objects.update_or_create(
+        client, _ = Client.objects.update_or_create(
             service=service,
             nhs_number=person["nhs_number"],
             defaults={
@@ -125,9 +128,16 @@ def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) 
                 "gp_practice_code": person["gp_practice_code"] or "",
                 "way_in": WayIn.IDENTIFIED,
                 "case_manager": manager,
-                "engaged_on": dt.date.fromisoformat(person["engaged_date"]),
             },
         )
+        if not client.episodes.exists():
+            open_episode(
+                client,
+                by=managers[0],
+                way_in=EpisodeWayIn.IDENTIFIED,
+                phase=Phase.ENGAGED,
+                on=dt.date.fromisoformat(person["engaged_date"]),
+            )
     return people.height
 
 

@@ -31,6 +31,11 @@ class Action(models.TextChoices):
     VIEW_IDENTIFIED_LIST = "view_identified_list", "Viewed an identified list"
     VIEW_PERSON_ACTIVITY = "view_person_activity", "Viewed a person's activity"
     DOWNLOAD_IDENTIFIED_LIST = "download_identified_list", "Downloaded an identified list"
+    SCREEN_PERSON = "screen_person", "Screened a person on an identified list"
+    SEARCH_CLIENTS = "search_clients", "Searched for clients"
+    DOWNLOAD_LETTER = "download_letter", "Downloaded a letter"
+    CHANGE_SERVICE_SETTINGS = "change_service_settings", "Changed the service's casework settings"
+    VIEW_BEFRIENDING_REFERRAL = "view_befriending_referral", "Viewed a befriending referral"
 
 
 class AppendOnlyError(RuntimeError):

@@ -23,7 +23,10 @@ class ServiceCounts:
 
 def service_counts() -> list[ServiceCounts]:
     services = Service.objects.annotate(
-        n_clients=Count("clients"),
-        n_engaged=Count("clients", filter=Q(clients__engaged_on__isnull=False)),
+        n_clients=Count("clients", distinct=True),
+        # Clients who engaged in any episode of support, counted once each.
+        n_engaged=Count(
+            "clients", filter=Q(clients__episodes__engaged_on__isnull=False), distinct=True
+        ),
     ).order_by("name")
     return [ServiceCounts(s.name, suppress(s.n_clients), suppress(s.n_engaged)) for s in services]

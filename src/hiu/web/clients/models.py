@@ -44,7 +44,12 @@ class Client(models.Model):
         blank=True,
         related_name="clients",
     )
-    engaged_on = models.DateField(null=True, blank=True)
+    # The HIU alert (000 §2.3.6): a flag that urgent care should contact the service when this
+    # client attends. Set and cleared on the plans pages (hiu.web.plans); shown on every page
+    # of the record.
+    alert_active = models.BooleanField("HIU alert", default=False)
+    alert_note = models.TextField(blank=True)
+    alert_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

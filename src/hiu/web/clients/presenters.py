@@ -31,6 +31,8 @@ class ClientSummary:
 def client_summary(client: Client, today: dt.date | None = None) -> ClientSummary:
     today = today or timezone.localdate()
     manager = client.case_manager
+    episode = client.episodes.order_by("-number").first()
+    engaged_on = episode.engaged_on if episode is not None else None
     rows = [
         Row("NHS number", format_nhs_number(client.nhs_number)),
         Row("Date of birth", f"{format_date(client.date_of_birth)} (aged {client.age_on(today)})"),
@@ -39,7 +41,7 @@ def client_summary(client: Client, today: dt.date | None = None) -> ClientSummar
         Row("Phone", client.phone or "Not recorded"),
         Row("GP practice", client.gp_practice_code or "Not recorded"),
         Row("Way in", client.get_way_in_display()),
-        Row("Engaged on", format_date(client.engaged_on) if client.engaged_on else "Not yet"),
+        Row("Engaged on", format_date(engaged_on) if engaged_on else "Not yet"),
         Row("Case manager", _person(manager) if manager else "Not allocated"),
     ]
     recent_views = list(

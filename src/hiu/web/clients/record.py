@@ -1,0 +1,50 @@
+"""Opening a client record from a view: found in the user's own service or a 404, and every
+read audited. Every page of the record (in any casework app) opens the client through here.
+
+A client outside the user's service is a 404, not a 403: its existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404
+
+from hiu.web.accounts.permissions import AuthenticatedHttpRequest
+from hiu.web.audit.service import record_client_view
+from hiu.web.clients.models import Client
+from hiu.web.clients.sections import CLIENT_PAGES, ClientPage
+
+
+def client_to_read(request: AuthenticatedHttpRequest, client_id: int, page: str) -> Client:
+    """The client, for a page that shows their record; the view is written to the audit log."""
+    client = get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("case_manager", "service"),
+        pk=client_id,
+    )
+    record_client_view(request, client.pk, page=page)
+    return client
+
+
+def client_to_change(request: AuthenticatedHttpRequest, client_id: int) -> Client:
+    """The client, for a form that changes their record. Not audited here: the service that
+    makes the change writes the audit event, with what changed."""
+    return get_object_or_404(
+        Client.objects.visible_to(request.user).select_related("case_manager", "service"),
+        pk=client_id,
+    )
+
+
+@dataclass(frozen=True)
+class RecordHeader:
+    """What the top of every client page shows: who, which phase, the alert, the tabs."""
+
+    client: Client
+    phase: str  # the open episode's phase label, or "No open episode"
+    pages: tuple[ClientPage, ...]
+
+
+def record_header(client: Client) -> RecordHeader:
+    episode = client.episodes.exclude(phase="closed").first()
+    phase = episode.get_phase_display() if episode is not None else "No open episode"
+    return RecordHeader(client=client, phase=phase, pages=CLIENT_PAGES)

@@ -1,0 +1,1 @@
+"""Interventions from the service's catalogue, their sessions, and signposting and referrals out."""
