@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0002_remove_client_engaged_on'),
+        ("clients", "0002_remove_client_engaged_on"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='alert_active',
-            field=models.BooleanField(default=False, verbose_name='HIU alert'),
+            model_name="client",
+            name="alert_active",
+            field=models.BooleanField(default=False, verbose_name="HIU alert"),
         ),
         migrations.AddField(
-            model_name='client',
-            name='alert_changed_on',
+            model_name="client",
+            name="alert_changed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='client',
-            name='alert_note',
+            model_name="client",
+            name="alert_note",
             field=models.TextField(blank=True),
         ),
     ]
