@@ -6,6 +6,7 @@ A client outside the user's service is a 404, not a 403: its existence is not di
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest
 from hiu.web.audit.service import record_client_view
 from hiu.web.clients.models import Client
 from hiu.web.clients.sections import CLIENT_PAGES, ClientPage
+from hiu.web.plans.models import sharing_stopped_on
 
 
 def client_to_read(request: AuthenticatedHttpRequest, client_id: int, page: str) -> Client:
@@ -42,9 +44,16 @@ class RecordHeader:
     client: Client
     phase: str  # the open episode's phase label, or "No open episode"
     pages: tuple[ClientPage, ...]
+    # The day the client withdrew consent: nothing about them may be shared from then on.
+    sharing_stopped_on: dt.date | None
 
 
 def record_header(client: Client) -> RecordHeader:
     episode = client.episodes.exclude(phase="closed").first()
     phase = episode.get_phase_display() if episode is not None else "No open episode"
-    return RecordHeader(client=client, phase=phase, pages=CLIENT_PAGES)
+    return RecordHeader(
+        client=client,
+        phase=phase,
+        pages=CLIENT_PAGES,
+        sharing_stopped_on=sharing_stopped_on(client),
+    )
