@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
@@ -39,6 +40,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - autoescape is set True above
     env.globals.update(
         static=static,
+        get_messages=get_messages,
         url=url,
         navigation_for=navigation_for,
         role_of=role_of,
