@@ -237,3 +237,15 @@ def test_its_duckdb_views_cover_every_kind_even_before_any_import(
         connection.close()
     assert calls == (store.row_counts()["nhs111_calls"],)
     assert admissions == (0,)
+
+
+def test_a_first_file_whose_every_row_is_rejected_makes_an_empty_table_and_keeps_the_rows(
+    store: Store, tmp_path: Path
+) -> None:
+    # 9990000001 fails the Modulus 11 check: the only row is rejected.
+    path = _write(tmp_path / "ed.csv", [ED_HEADER, "E1,9990000001,2026-01-01T10:00:00,,RQX01"])
+    result = _import(store, "ed_attendances", path)
+    assert result.manifest.accepted == 0  # type: ignore[attr-defined]
+    assert result.manifest.rejected == 1  # type: ignore[attr-defined]
+    assert store.row_counts()["ed_attendances"] == 0
+    assert store.quarantine_path(result.manifest.batch_id) is not None  # type: ignore[attr-defined]

@@ -130,7 +130,10 @@ class StagedBatch:
 
     def add(self, accepted: pl.DataFrame, rejected: pl.DataFrame) -> None:
         self._parts += 1
-        if accepted.height:
+        # The first part is kept even when empty: its columns and types are the table's, so a
+        # file whose every row is rejected still makes a table (empty) rather than a query
+        # with no columns to sort on.
+        if accepted.height or not self._accepted_parts:
             path = self.staging / f"accepted-{self._parts:05d}.parquet"
             # Staged parts are read once, soon: write them fast rather than small.
             accepted.with_columns(pl.lit(self.batch_id, dtype=pl.Int32).alias(BATCH)).write_parquet(

@@ -14,11 +14,20 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
+from hiu.store.person_activity import counts_in, person_counts
+from hiu.store.store import Store
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
-from hiu.web.episodes.models import Episode, Pathway, PhaseChange, RelapseAlert
+from hiu.web.episodes.models import (
+    Episode,
+    FollowUp,
+    HoldingCheck,
+    Pathway,
+    PhaseChange,
+    RelapseAlert,
+)
 from hiu.web.episodes.phases import Complexity, Phase, WayIn, allowed_moves
 
 
@@ -148,8 +157,6 @@ def move(
 
 
 def _schedule_follow_ups(episode: Episode, stepped_down_on: dt.date) -> None:
-    from hiu.web.episodes.models import FollowUp
-
     pathway = pathway_for(episode.client.service)
     for months in sorted({int(m) for m in pathway.follow_up_months}):
         FollowUp.objects.get_or_create(
@@ -216,3 +223,112 @@ def reopen_after_relapse(
         resolved_by=by,
     )
     return episode
+
+
+def _month_before(day: dt.date) -> dt.date:
+    return add_months(day, -1)
+
+
+@transaction.atomic
+def record_holding_check(
+    episode: Episode,
+    *,
+    by: User,
+    checked_on: dt.date,
+    note: str,
+    store: Store,
+    request: HttpRequest | None = None,
+) -> HoldingCheck:
+    """A monthly look at a holding client's activity: the month before the check is counted
+    from the activity store and kept with the check, as it was seen then."""
+    if episode.phase != Phase.HOLDING:
+        raise MoveNotAllowed("Holding checks are for clients in the holding phase")
+    counts = person_counts(
+        store,
+        episode.client.nhs_number,
+        _month_before(checked_on),
+        checked_on + dt.timedelta(days=1),
+    )
+    check = HoldingCheck.objects.create(
+        episode=episode,
+        checked_on=checked_on,
+        ed_attendances=counts.ed_attendances,
+        ambulance_incidents=counts.ambulance_incidents,
+        nhs111_calls=counts.nhs111_calls,
+        admissions=counts.admissions,
+        note=note,
+        by=by,
+    )
+    _audit(episode, by, "holding_check", request, check=check.pk)
+    return check
+
+
+@transaction.atomic
+def record_follow_up(
+    follow_up: FollowUp,
+    *,
+    by: User,
+    done_on: dt.date,
+    note: str,
+    store: Store,
+    request: HttpRequest | None = None,
+) -> FollowUp:
+    """An activity follow-up: the months since stepping down, against the same number of
+    months before the episode opened (000 §2.4.4). Counts are kept as they were seen."""
+    episode = follow_up.episode
+    assert episode.stepped_down_on is not None
+    timeline = store.timeline(episode.client.nhs_number)
+    after_end = min(done_on, add_months(episode.stepped_down_on, follow_up.months))
+    before = counts_in(
+        timeline, add_months(episode.opened_on, -follow_up.months), episode.opened_on
+    )
+    after = counts_in(timeline, episode.stepped_down_on, after_end + dt.timedelta(days=1))
+    follow_up.before = before.as_dict()
+    follow_up.after = after.as_dict()
+    follow_up.done_on = done_on
+    follow_up.note = note
+    follow_up.by = by
+    follow_up.save()
+    _audit(episode, by, "follow_up", request, follow_up=follow_up.pk, months=follow_up.months)
+    return follow_up
+
+
+@transaction.atomic
+def dismiss_alert(
+    alert: RelapseAlert, *, by: User, reason: str, request: HttpRequest | None = None
+) -> None:
+    if alert.resolved_at is not None:
+        raise MoveNotAllowed("This alert has already been dealt with")
+    alert.resolved_at = timezone.now()
+    alert.resolution = "dismissed"
+    alert.resolution_note = reason
+    alert.resolved_by = by
+    alert.save()
+    _audit(alert.episode, by, "dismiss_relapse_alert", request, alert=alert.pk)
+
+
+@transaction.atomic
+def change_complexity(
+    episode: Episode, complexity: Complexity, *, by: User, request: HttpRequest | None = None
+) -> None:
+    previous = episode.complexity
+    episode.complexity = complexity
+    episode.save(update_fields=["complexity"])
+    _audit(episode, by, "complexity", request, before=previous, after=str(complexity))
+
+
+def step_down_letters(client: Client, *, by: User, request: HttpRequest | None = None) -> str:
+    """The plan letter to the GP and the letter to the client, made when stepping down
+    (DESIGN §3). Returns what happened, for the confirmation; a letter refused (the client
+    withdrew consent: nothing goes to the GP) is said, not raised."""
+    from hiu.web.contacts.letters import LetterRefused, make_letter
+
+    said = []
+    for kind, who in (("gp_step_down", "GP"), ("client_step_down", "client")):
+        try:
+            make_letter(client, kind, by=by, request=request)
+        except LetterRefused as refusal:
+            said.append(f"No letter to the {who}: {refusal}")
+        else:
+            said.append(f"The letter to the {who} is ready to print on the contacts page.")
+    return " ".join(said)

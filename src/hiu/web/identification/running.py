@@ -16,6 +16,7 @@ from django.utils import timezone
 from hiu.identify.engines import DuckDBEngine
 from hiu.identify.listing import IdentifiedList, age_on, identify
 from hiu.identify.rules import RuleError, RuleSet
+from hiu.web.episodes.relapse import alerts_from_list
 from hiu.web.identification.activity import has_activity
 from hiu.web.identification.models import ExcludedPerson, IdentificationRun, IdentifiedPerson
 from hiu.web.identification.rulesets import load_for_service
@@ -142,6 +143,8 @@ def keep_list(run: IdentificationRun, rules: RuleSet, result: IdentifiedList) ->
         run.previous_run = previous
         run.finished_at = timezone.now()
         run.save()
+        # A stepped-down client back on the list is a relapse to pick up (hiu.web.episodes).
+        alerts_from_list(run)
 
 
 def _person_fields(row: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hiu.ingest.errors import ProfileError, UnreadableFile
 from hiu.ingest.pipeline import ImportProgress, ImportResult, import_file
 from hiu.ingest.profiles import load_profile
+from hiu.web.episodes.relapse import alerts_from_new_activity
 from hiu.web.imports.files import activity_store, data_dir, delete_upload, profile_search_path
 from hiu.web.imports.models import ImportJob
 from hiu.web.imports.status import ImportStatus
@@ -89,11 +90,21 @@ def run_import_job(job_id: int) -> None:
         _finish(job, ImportStatus.FAILED, error=UNEXPECTED_FAILURE)
     else:
         _finish(job, _status_of(result), result=result)
+        _check_relapses()
     finally:
         # The accepted rows are in the store and the rejected ones in its quarantine file:
         # one more copy of a file of patient data serves no one. To retry, upload it again.
         delete_upload(job.upload_path)
         ImportJob.objects.filter(pk=job.pk).update(upload_path="")
+
+
+def _check_relapses() -> None:
+    """New activity may be a stepped-down client using urgent care again: raise the alerts.
+    The import has succeeded whatever happens here; a failure is logged, not shown."""
+    try:
+        alerts_from_new_activity(activity_store())
+    except Exception:
+        logger.exception("Checking for relapses after an import stopped unexpectedly")
 
 
 def _as_uploaded(message: str, job: ImportJob) -> str:
