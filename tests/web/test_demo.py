@@ -16,6 +16,9 @@ from hiu.store.store import Store
 from hiu.web.accounts.demo import DEMO_IMPORTER, DEMO_USERS
 from hiu.web.accounts.roles import Role, role_of
 from hiu.web.clients.models import Client
+from hiu.web.contacts.models import Contact
+from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
+from hiu.web.identification.models import IdentificationRun
 
 REQUIRED_DEMO_USERNAMES = {
     "lead",
@@ -93,3 +96,32 @@ def test_the_demo_imports_the_synthetic_extracts_and_skips_them_the_second_time(
     call_command("demo", synthetic=synthetic, stdout=again)
     assert len(store.batches()) == len(KINDS)
     assert again.getvalue().count("already imported as batch") == len(KINDS)
+
+
+def test_the_demo_caseload_is_lived_in_at_every_phase_and_made_once(
+    db: object, data_dir: Path, synthetic: Path
+) -> None:
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    phases = set(Episode.objects.values_list("phase", flat=True))
+    assert {"engaged", "holding", "stepped_down"} <= phases
+    # People on the latest list who are not in the cohort are being contacted, or closed
+    # after the letters (this small population's list may have none).
+    latest = IdentificationRun.objects.order_by("-as_of").first()
+    cohort = {line.split(",")[0] for line in (synthetic / "cohort.csv").read_text().split()}
+    if (
+        latest is not None
+        and latest.people.filter(mark__in=["new", "continuing"])
+        .exclude(nhs_number__in=cohort)
+        .exists()
+    ):
+        assert {"contacting", "closed"} <= phases
+    # Every engaged client has contacts and consent; holding clients have their checks.
+    engaged = Episode.objects.exclude(engaged_on=None)
+    assert all(e.client.contacts.filter(reached=True).exists() for e in engaged)
+    assert all(e.client.consents.exists() for e in engaged)
+    assert HoldingCheck.objects.exists()
+    # Whoever is being contacted has had attempts logged.
+    assert all(e.client.contacts.exists() for e in Episode.objects.filter(phase="contacting"))
+    counts = (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count())
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    assert (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count()) == counts

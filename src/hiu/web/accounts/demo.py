@@ -19,16 +19,15 @@ from django.db import transaction
 from hiu.ingest.pipeline import ImportProgress, ImportResult, import_file
 from hiu.schemas import KINDS
 from hiu.store.store import Store
+from hiu.web.accounts.demo_caseload import DemoTeam, build_caseload
 from hiu.web.accounts.models import ListFrequency, Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
-from hiu.web.episodes.phases import Phase
-from hiu.web.episodes.phases import WayIn as EpisodeWayIn
-from hiu.web.episodes.services import open_episode
 from hiu.web.identification.models import IdentificationRun
 from hiu.web.identification.schedule import months_before
 from hiu.web.identification.services import default_as_of, make_list_now
 from hiu.web.identification.status import RunStatus
+from hiu.web.imports.files import activity_store
 
 DEMO_IMPORTER = "demo"  # the manifests' "imported by" for the demo's own imports
 DEFAULT_DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - synthetic demo only, printed by the demo
@@ -64,7 +63,6 @@ DEMO_USERS = (
 # The newest engaged clients of the synthetic service become the demo caseload; a real team
 # holds a few dozen open cases (003: 12-15 new per lead per quarter), not the whole cohort.
 DEMO_CASELOAD_SIZE = 60
-UNALLOCATED = 6
 
 
 @transaction.atomic
@@ -114,8 +112,8 @@ def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) 
         cohort, on="nhs_number", how="inner"
     )
     for index, person in enumerate(people.sort("nhs_number").iter_rows(named=True)):
-        manager = None if index < UNALLOCATED else managers[index % len(managers)]
-        client, _ = Client.objects.update_or_create(
+        manager = managers[index % len(managers)]
+        Client.objects.update_or_create(
             service=service,
             nhs_number=person["nhs_number"],
             defaults={
@@ -130,15 +128,37 @@ def _load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) 
                 "case_manager": manager,
             },
         )
-        if not client.episodes.exists():
-            open_episode(
-                client,
-                by=managers[0],
-                way_in=EpisodeWayIn.IDENTIFIED,
-                phase=Phase.ENGAGED,
-                on=dt.date.fromisoformat(person["engaged_date"]),
-            )
     return people.height
+
+
+def cohort_engagement(synthetic_dir: Path) -> dict[str, dt.date]:
+    """The synthetic truth: each engaged person's NHS number and engagement day."""
+    cohort = pl.read_csv(synthetic_dir / "cohort.csv", infer_schema=False)
+    return {
+        row["nhs_number"]: dt.date.fromisoformat(row["engaged_date"])
+        for row in cohort.iter_rows(named=True)
+    }
+
+
+def demo_team(service: Service) -> DemoTeam:
+    managers = [
+        User.objects.get(username=name) for name in ("casemanager", "casemanager2", "casemanager3")
+    ]
+    return DemoTeam(lead=User.objects.get(username="lead"), managers=managers)
+
+
+def make_demo_caseload(
+    service: Service, synthetic_dir: Path, runs: list[IdentificationRun]
+) -> dict[str, int]:
+    """The caseload's history (hiu.web.accounts.demo_caseload), once the activity is in the
+    store and the lists are made: holding checks, follow-ups and relapses read them."""
+    return build_caseload(
+        service,
+        demo_team(service),
+        activity_store(),
+        runs[-1] if runs else None,
+        cohort_engagement(synthetic_dir),
+    )
 
 
 def import_demo_activity(

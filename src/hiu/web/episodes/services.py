@@ -115,6 +115,7 @@ def move(
 ) -> PhaseChange:
     """Move ``episode`` to ``to``, as the pathway allows, recording who, when and why."""
     on = on or timezone.localdate()
+    given = episode
     # Lock the row: two people moving the same client at once must not both succeed.
     episode = (
         Episode.objects.select_for_update().select_related("client__service").get(pk=episode.pk)
@@ -153,6 +154,7 @@ def move(
         reason=reason,
     )
     _audit(episode, by, "move_phase", request, from_phase=str(current), to_phase=str(to))
+    given.refresh_from_db()  # the caller's copy shows the move too
     return change
 
 
@@ -275,7 +277,7 @@ def record_follow_up(
 ) -> FollowUp:
     """An activity follow-up: the months since stepping down, against the same number of
     months before the episode opened (000 §2.4.4). Counts are kept as they were seen."""
-    episode = follow_up.episode
+    episode = Episode.objects.select_related("client").get(pk=follow_up.episode_id)
     assert episode.stepped_down_on is not None
     timeline = store.timeline(episode.client.nhs_number)
     after_end = min(done_on, add_months(episode.stepped_down_on, follow_up.months))

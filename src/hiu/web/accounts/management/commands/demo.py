@@ -16,6 +16,7 @@ from hiu.web.accounts.demo import (
     DEMO_USERS,
     create_demo_service,
     import_demo_activity,
+    make_demo_caseload,
     make_demo_lists,
 )
 from hiu.web.accounts.models import Service
@@ -51,7 +52,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo service: {service.name}, {clients} clients.")
         if synthetic is not None:
             self._import_activity(synthetic)
-            self._make_lists(service)
+            runs = self._make_lists(service)
+            counts = make_demo_caseload(service, synthetic, runs)
+            phases = ", ".join(
+                f"{n} {phase.replace('_', ' ')}" for phase, n in sorted(counts.items())
+            )
+            self.stdout.write(f"Caseload: {phases}.")
         self.stdout.write("Demo sign-ins (every one uses the same password):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<16} {user.role.label}")
@@ -69,10 +75,12 @@ class Command(BaseCommand):
         except UnreadableFile as error:
             raise CommandError(f"A synthetic extract could not be imported: {error}") from None
 
-    def _make_lists(self, service: Service) -> None:
+    def _make_lists(self, service: Service) -> list[IdentificationRun]:
         self.stdout.write(f"Identification ({service.rule_set}):")
-        for run in make_demo_lists(service):
+        runs = make_demo_lists(service)
+        for run in runs:
             self.stdout.write(f"  {_list_outcome(run)}")
+        return runs
 
     def _progress(self, name: str, step: ImportProgress) -> None:
         share = f" ({step.fraction:.0%})" if step.fraction is not None else ""
