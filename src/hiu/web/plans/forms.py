@@ -1,0 +1,260 @@
+"""Forms for consent, assessment and plans. Messages follow the NHS.UK error message guidance:
+they say what to do ("Enter ...", "Select ..."). The rules that are more than the shape of an
+answer (a witness for written consent, no sharing after withdrawal) live in ``services`` and
+come back to the form as ``Refused``."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from hiu.web.plans.models import (
+    CONSENT_STATEMENTS,
+    ConsentLevel,
+    Need,
+    Progress,
+    Readiness,
+    RiskLevel,
+)
+
+EARLIEST = dt.date(1900, 1, 1)
+#: Blank goal rows offered under the current goals.
+BLANK_GOALS = 3
+MAX_GOALS = 40
+
+
+class DateWidget(forms.MultiWidget):
+    """Day, month and year boxes, as the NHS.UK date input asks for a date: the data arrive as
+    ``<name>_day``, ``<name>_month`` and ``<name>_year``."""
+
+    def __init__(self) -> None:
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "day": forms.TextInput(),
+            "month": forms.TextInput(),
+            "year": forms.TextInput(),
+        }
+        super().__init__(widgets)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date typed as day, month and year, with NHS.UK messages that name the date."""
+
+    widget = DateWidget
+
+    def __init__(
+        self, *, what: str, required: bool = True, past: bool = False, **kwargs: Any
+    ) -> None:
+        # ``what`` names the date in messages: "the date consent was given".
+        self.what = what
+        self.past = past
+        super().__init__(
+            [forms.CharField(required=False, max_length=4) for _ in range(3)],
+            require_all_fields=False,
+            required=required,
+            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        values = [str(value or "").strip() for value in (data_list or [])]
+        values += [""] * (3 - len(values))
+        if not any(values):
+            return None
+        names = ("day", "month", "year")
+        missing = [name for name, value in zip(names, values, strict=True) if not value]
+        title = self.what[0].upper() + self.what[1:]
+        if missing:
+            raise forms.ValidationError(
+                f"{title} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        day, month, year = values
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{title} must be a real date", code="invalid") from None
+        if len(year) != 4 or value < EARLIEST:
+            raise forms.ValidationError(
+                f"{title} must be a real date, with a 4-digit year", code="invalid"
+            )
+        if self.past and value > timezone.localdate():
+            raise forms.ValidationError(f"{title} must be today or in the past", code="future")
+        return value
+
+
+def date_parts(form: forms.Form, name: str) -> dict[str, str]:
+    """The day, month and year to show in a date input: what was typed, or the initial date."""
+    value = form[name].value()
+    if isinstance(value, dt.date):
+        parts: list[Any] = [value.day, value.month, value.year]
+    elif isinstance(value, list | tuple):
+        parts = list(value) + [None] * (3 - len(value))
+    else:
+        parts = [None, None, None]
+    return {
+        key: "" if part is None else str(part)
+        for key, part in zip(("day", "month", "year"), parts, strict=False)
+    }
+
+
+def _choice_errors(what: str) -> dict[str, str]:
+    return {"required": f"Select {what}", "invalid_choice": f"Select {what}"}
+
+
+class ConsentForm(forms.Form):
+    level = forms.ChoiceField(
+        choices=ConsentLevel.choices, error_messages=_choice_errors("verbal or written consent")
+    )
+    statements = forms.MultipleChoiceField(
+        required=False,
+        choices=[(name, text) for name, text in CONSENT_STATEMENTS.items()],
+        error_messages={"invalid_choice": "Select statements from the consent form"},
+    )
+    given_on = DateField(what="the date consent was given", past=True)
+    witnessed_by = forms.CharField(required=False, max_length=200, strip=True)
+    review_on = DateField(what="the review date", required=False)
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = DateField(what="the date consent was withdrawn", past=True)
+    note = forms.CharField(required=False, max_length=5000, strip=True, widget=forms.Textarea)
+
+
+RISK_FIELDS = ("risk_to_self", "risk_to_others", "risk_to_staff")
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = DateField(what="the date of the assessment", past=True)
+    own_account = forms.CharField(
+        max_length=10000,
+        strip=True,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the client's own account of why they attend"},
+    )
+    needs = forms.MultipleChoiceField(
+        required=False,
+        choices=Need.choices,
+        error_messages={"invalid_choice": "Select needs from the list"},
+    )
+    needs_note = forms.CharField(
+        required=False, max_length=10000, strip=True, widget=forms.Textarea
+    )
+    readiness = forms.ChoiceField(
+        choices=Readiness.choices,
+        error_messages=_choice_errors("how ready the client is to engage"),
+    )
+    risk_to_self = forms.ChoiceField(
+        choices=RiskLevel.choices, error_messages=_choice_errors("the risk to the client")
+    )
+    risk_to_others = forms.ChoiceField(
+        choices=RiskLevel.choices, error_messages=_choice_errors("the risk to others")
+    )
+    risk_to_staff = forms.ChoiceField(
+        choices=RiskLevel.choices, error_messages=_choice_errors("the risk to staff")
+    )
+    risk_note = forms.CharField(required=False, max_length=10000, strip=True, widget=forms.Textarea)
+
+
+class PlanForm(forms.Form):
+    """The plan's summary, review date and a fixed number of goal rows (the current goals and
+    three blank ones). ``rows`` says how many rows the page showed."""
+
+    summary = forms.CharField(
+        max_length=10000,
+        strip=True,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter a summary of the plan"},
+    )
+    review_on = DateField(what="the review date")
+    rows = forms.IntegerField(min_value=1, max_value=MAX_GOALS, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, rows: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            with contextlib.suppress(TypeError, ValueError):
+                rows = int(self.data.get("rows", rows))
+        self.row_count = max(1, min(rows, MAX_GOALS))
+        for i in range(self.row_count):
+            self.fields[f"goal_{i}_description"] = forms.CharField(
+                required=False, max_length=2000, strip=True
+            )
+            self.fields[f"goal_{i}_progress"] = forms.ChoiceField(
+                required=False,
+                choices=Progress.choices,
+                error_messages={"invalid_choice": "Select the progress of the goal"},
+            )
+            self.fields[f"goal_{i}_note"] = forms.CharField(
+                required=False, max_length=5000, strip=True
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        review_on = cleaned.get("review_on")
+        if review_on is not None and review_on < timezone.localdate():
+            self.add_error("review_on", "The review date must be today or in the future")
+        described = 0
+        for i in range(self.row_count):
+            if cleaned.get(f"goal_{i}_description"):
+                described += 1
+            elif cleaned.get(f"goal_{i}_note"):
+                self.add_error(f"goal_{i}_description", f"Enter goal {i + 1}, or clear its note")
+        if described == 0 and not self.has_error(f"goal_{0}_description"):
+            self.add_error("goal_0_description", "Enter at least one goal")
+        return cleaned
+
+    def goal_lines(self) -> list[tuple[str, str, str]]:
+        """(description, progress, note) of each row with a goal, in order."""
+        lines = []
+        for i in range(self.row_count):
+            description = self.cleaned_data.get(f"goal_{i}_description") or ""
+            if description:
+                progress = self.cleaned_data.get(f"goal_{i}_progress") or Progress.NOT_STARTED
+                lines.append(
+                    (description, str(progress), self.cleaned_data.get(f"goal_{i}_note") or "")
+                )
+        return lines
+
+
+class CrisisPlanForm(forms.Form):
+    triggers = forms.CharField(required=False, max_length=10000, strip=True)
+    early_warning_signs = forms.CharField(required=False, max_length=10000, strip=True)
+    what_helps = forms.CharField(required=False, max_length=10000, strip=True)
+    who_to_contact = forms.CharField(required=False, max_length=10000, strip=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(name) for name in self.fields):
+            self.add_error("triggers", "Enter at least one part of the crisis plan")
+        return cleaned
+
+
+class EDPlanForm(forms.Form):
+    response = forms.CharField(
+        max_length=10000,
+        strip=True,
+        error_messages={"required": "Enter how ED and urgent care should respond"},
+    )
+    agreed_with = forms.CharField(required=False, max_length=200, strip=True)
+    shared_on = DateField(what="the date the plan was shared with ED", required=False, past=True)
+
+
+class AlertForm(forms.Form):
+    active = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages=_choice_errors("whether the HIU alert is on"),
+    )
+    note = forms.CharField(required=False, max_length=5000, strip=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("active") == "yes" and not cleaned.get("note"):
+            self.add_error("note", "Enter why the HIU alert is set")
+        return cleaned

@@ -1,0 +1,322 @@
+"""Screening and referral pages. Thin: lists and people come from scoped querysets, display from
+presenters, work from services. Pages that show people on a list are audited here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
+from hiu.web.accounts.roles import Role, has_role
+from hiu.web.audit.models import Action
+from hiu.web.audit.service import record, record_client_view
+from hiu.web.clients.models import Client
+from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
+from hiu.web.identification.status import RunStatus
+from hiu.web.screening.forms import (
+    AddReasonForm,
+    ReferralForm,
+    RenameReasonForm,
+    ScreeningForm,
+    errors_of,
+)
+from hiu.web.screening.models import Decision, Referral, ScreeningDecision
+from hiu.web.screening.presenters import (
+    person_screening_page,
+    quarter_heading,
+    reason_rows,
+    referral_page,
+    referral_rows,
+    referral_url,
+    screening_list_page,
+)
+from hiu.web.screening.services import (
+    ScreeningRefused,
+    add_reason,
+    allocatable_staff,
+    already_supported,
+    clock_for,
+    earlier_decisions,
+    first_contacts,
+    quarter_share,
+    reasons_for,
+    record_referral,
+    rename_reason,
+    screen_person,
+    set_reason_active,
+)
+
+PAGE_SIZE = 50
+#: Who screens lists: accepts and declines.
+SCREENS = (Role.SERVICE_LEAD, Role.CASE_MANAGER)
+#: Who sees the screening pages: data coordinators see them without the form.
+SEES_SCREENING = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+#: Who records and follows live referrals.
+REFERRAL_ROLES = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+
+
+def _own_service(request: AuthenticatedHttpRequest) -> Service:
+    service = service_of(request)
+    if service is None:
+        raise PermissionDenied
+    return service
+
+
+# Screening a list --------------------------------------------------------------------------
+
+
+@role_required(*SEES_SCREENING)
+def run(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    # Another service's run is a 404, not a 403: its existence is not disclosed.
+    found = get_object_or_404(IdentificationRun.objects.visible_to(request.user), pk=run_id)
+    if found.status != RunStatus.DONE:
+        return redirect("identification:run", run_id=found.pk)
+    listed = IdentifiedPerson.objects.visible_to(request.user).filter(run=found).listed()
+    show = "all" if request.GET.get("show") == "all" else "unscreened"
+    people = listed.in_list_order()
+    if show == "unscreened":
+        people = people.filter(screening_decision__isnull=True)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    numbers = [person.nhs_number for person in shown]
+    decisions = {
+        decision.identified_person_id: decision
+        for decision in ScreeningDecision.objects.visible_to(request.user)
+        .filter(identified_person__in=shown)
+        .select_related("reason")
+        if decision.identified_person_id is not None
+    }
+    record(
+        Action.VIEW_IDENTIFIED_LIST,
+        request=request,
+        object_type="identification_run",
+        object_id=found.pk,
+        detail={"view": "screening", "page": page.number, "people_shown": len(shown)},
+    )
+    screening = screening_list_page(
+        found,
+        shown,
+        show=show,
+        listed=listed.count(),
+        screened=listed.filter(screening_decision__isnull=False).count(),
+        decisions=decisions,
+        earlier=earlier_decisions(found.service_id, found.pk, numbers),
+        supported=already_supported(found.service_id, numbers),
+        may_screen=has_role(request.user, *SCREENS),
+    )
+    links = {
+        "previous": {"href": f"?show={show}&page={page.previous_page_number()}"}
+        if page.has_previous()
+        else None,
+        "next": {"href": f"?show={show}&page={page.next_page_number()}"}
+        if page.has_next()
+        else None,
+    }
+    context = {
+        "screening": screening,
+        "page": page,
+        "links": links,
+        "may_change_reasons": has_role(request.user, Role.SERVICE_LEAD),
+    }
+    return render(request, "screening/run.jinja", context)
+
+
+@role_required(*SEES_SCREENING)
+def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        IdentifiedPerson.objects.visible_to(request.user).listed().select_related("run__service"),
+        pk=person_id,
+    )
+    may_screen = has_role(request.user, *SCREENS)
+    if request.method == "POST" and not may_screen:
+        raise PermissionDenied
+    service = found.run.service
+    reasons = [reason for reason in reasons_for(service) if reason.active]
+    staff = allocatable_staff(service)
+    form = ScreeningForm(
+        request.POST if request.method == "POST" else None, reasons=reasons, staff=staff
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = screen_person(found, form.screening(), by=request.user, request=request)
+        except ScreeningRefused as refused:
+            form.add_error(refused.field or None, str(refused))
+        else:
+            name = found.full_name or "The person"
+            if made.decision == Decision.ACCEPT:
+                text = f"{name} accepted: their episode of support is open, in contacting"
+            else:
+                text = f"{name} declined, with the reason recorded"
+            messages.success(request, text)
+            return redirect("screening:run", run_id=found.run_id)
+    if request.method != "POST":
+        record(
+            Action.VIEW_IDENTIFIED_LIST,
+            request=request,
+            object_type="identification_run",
+            object_id=found.run_id,
+            detail={"view": "screening_person", "person": found.pk},
+        )
+    decision = (
+        ScreeningDecision.objects.visible_to(request.user)
+        .filter(identified_person=found)
+        .select_related("reason")
+        .first()
+    )
+    client = Client.objects.visible_to(request.user).filter(nhs_number=found.nhs_number).first()
+    supported = client is not None and client.episodes.exclude(phase="closed").exists()
+    page = person_screening_page(
+        found,
+        decision=decision,
+        earlier=earlier_decisions(service.pk, found.run_id, [found.nhs_number]).get(
+            found.nhs_number
+        ),
+        client_id=client.pk if client else None,
+        supported=supported,
+    )
+    context: dict[str, Any] = {
+        "page": page,
+        "form": form,
+        "errors": errors_of(form) if form.is_bound else {},
+        "may_screen": may_screen and decision is None,
+        "reasons": reasons,
+        "staff": staff,
+    }
+    return render(request, "screening/person.jinja", context)
+
+
+# Decline reasons ---------------------------------------------------------------------------
+
+
+@role_required(Role.SERVICE_LEAD)
+def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    everything = list(reasons_for(service))
+    add_form = AddReasonForm(prefix="add")
+    rename_form = RenameReasonForm(prefix="rename", reasons=everything)
+    problem = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        by_id = {str(reason.pk): reason for reason in everything}
+        try:
+            if action == "add":
+                add_form = AddReasonForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    add_reason(
+                        service, add_form.cleaned_data["label"], by=request.user, request=request
+                    )
+                    messages.success(request, "Reason added")
+                    return redirect("screening:reasons")
+            elif action == "rename":
+                rename_form = RenameReasonForm(request.POST, prefix="rename", reasons=everything)
+                if rename_form.is_valid():
+                    rename_reason(
+                        rename_form.chosen(),
+                        rename_form.cleaned_data["label"],
+                        by=request.user,
+                        request=request,
+                    )
+                    messages.success(request, "Reason changed")
+                    return redirect("screening:reasons")
+            elif action in {"retire", "restore"} and request.POST.get("reason") in by_id:
+                chosen = by_id[str(request.POST.get("reason"))]
+                set_reason_active(chosen, action == "restore", by=request.user, request=request)
+                messages.success(
+                    request, "Reason retired" if action == "retire" else "Reason offered again"
+                )
+                return redirect("screening:reasons")
+            else:
+                problem = "Choose what to change"
+        except ScreeningRefused as refused:
+            if action == "add":
+                add_form.add_error("label", str(refused))
+            elif action == "rename":
+                rename_form.add_error("label" if refused.field else None, str(refused))
+            else:
+                problem = str(refused)
+    used = dict(
+        ScreeningDecision.objects.visible_to(request.user)
+        .filter(reason__isnull=False)
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .values_list("reason", "n")
+    )
+    context = {
+        "service": service,
+        "rows": reason_rows(everything, used),
+        "add_form": add_form,
+        "rename_form": rename_form,
+        "add_errors": errors_of(add_form) if add_form.is_bound else {},
+        "rename_errors": errors_of(rename_form) if rename_form.is_bound else {},
+        "problem": problem,
+    }
+    return render(request, "screening/reasons.jinja", context)
+
+
+# Live referrals ----------------------------------------------------------------------------
+
+
+@role_required(*REFERRAL_ROLES)
+def referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    found = Referral.objects.visible_to(request.user).select_related("client")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    contacts = first_contacts(shown)
+    clocks = {referral.pk: clock_for(referral, contacts[referral.pk]) for referral in shown}
+    share = quarter_share(Referral.objects.visible_to(request.user))
+    links = {
+        "previous": {"href": f"?page={page.previous_page_number()}"}
+        if page.has_previous()
+        else None,
+        "next": {"href": f"?page={page.next_page_number()}"} if page.has_next() else None,
+    }
+    context = {
+        "page": page,
+        "rows": referral_rows(shown, clocks),
+        "share": share,
+        "quarter": quarter_heading(share),
+        "links": links,
+        "service": service_of(request),
+    }
+    return render(request, "screening/referrals.jinja", context)
+
+
+@role_required(*REFERRAL_ROLES)
+def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    if request.method != "POST":
+        form = ReferralForm(initial=ReferralForm.initial_now())
+        return _referral_form(request, form)
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        return _referral_form(request, form)
+    try:
+        referral = record_referral(service, form.details(), by=request.user, request=request)
+    except ScreeningRefused as refused:
+        form.add_error(refused.field or None, str(refused))
+        return _referral_form(request, form)
+    messages.success(request, "Referral recorded")
+    return redirect(referral_url(referral))
+
+
+def _referral_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
+    context = {"form": form, "errors": errors_of(form) if form.is_bound else {}}
+    return render(request, "screening/new_referral.jinja", context)
+
+
+@role_required(*REFERRAL_ROLES)
+def referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related("client"), pk=referral_id
+    )
+    # The page shows who the person is: a read of their record.
+    record_client_view(request, found.client_id, page="referral")
+    clock = clock_for(found, first_contacts([found])[found.pk])
+    return render(request, "screening/referral.jinja", {"page": referral_page(found, clock)})
