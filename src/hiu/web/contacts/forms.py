@@ -1,0 +1,205 @@
+"""Contact, visit and letter-template forms. Messages follow the NHS.UK error message
+guidance: they say what to do and name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from hiu.web.contacts.letters import template_problems
+from hiu.web.contacts.models import HOME, NEUTRAL_PREFIX, Channel, LetterKind
+from hiu.web.contacts.services import MAX_DURATION_MINUTES, Seen
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+NO_CONTACT = "no_contact"  # the make-letter form's value for both no-contact letters
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day as people type it: ``14:30``, ``14.30``, ``2:30pm``, ``2pm``."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _choice(required: str, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        error_messages={"required": required, "invalid_choice": required}, **kwargs
+    )
+
+
+class ContactForm(forms.Form):
+    at_day = forms.CharField(required=False, max_length=2)
+    at_month = forms.CharField(required=False, max_length=2)
+    at_year = forms.CharField(required=False, max_length=4)
+    at_time = forms.CharField(required=False, max_length=10)
+    channel = _choice("Select how you contacted them or tried to", choices=Channel.choices)
+    reached = _choice("Select whether you reached them", choices=YES_NO)
+    duration = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_DURATION_MINUTES,
+        error_messages={
+            "invalid": "Enter the duration in minutes as a whole number, like 20",
+            "min_value": "The duration must be between 1 and 600 minutes",
+            "max_value": "The duration must be between 1 and 600 minutes",
+        },
+    )
+    note = forms.CharField(
+        max_length=5000,
+        error_messages={
+            "required": "Enter a note about the contact or attempt",
+            "max_length": "The note must be 5,000 characters or fewer",
+        },
+    )
+
+    @classmethod
+    def initial_now(cls) -> dict[str, str]:
+        now = timezone.localtime()
+        return {
+            "at_day": str(now.day),
+            "at_month": str(now.month),
+            "at_year": str(now.year),
+            "at_time": f"{now:%H:%M}",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        parts = {
+            name: str(cleaned.get(f"at_{name}") or "").strip() for name in ("day", "month", "year")
+        }
+        day: dt.date | None = None
+        missing = [name for name, value in parts.items() if not value]
+        if len(missing) == len(parts):
+            self.add_error("at_day", "Enter the date of the contact")
+        elif missing:
+            self.add_error(
+                "at_day", f"The date of the contact must include a {' and a '.join(missing)}"
+            )
+        else:
+            try:
+                day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            except ValueError:
+                self.add_error("at_day", "The date of the contact must be a real date")
+            else:
+                if len(parts["year"]) != 4:
+                    self.add_error("at_day", "The year of the contact must have 4 digits")
+                    day = None
+        time_text = str(cleaned.get("at_time") or "").strip()
+        time: dt.time | None = None
+        if not time_text:
+            self.add_error("at_time", "Enter the time of the contact")
+        else:
+            time = parse_time(time_text)
+            if time is None:
+                self.add_error("at_time", "Enter the time of the contact like 14:30 or 2:30pm")
+        if day is not None and time is not None:
+            at = timezone.make_aware(dt.datetime.combine(day, time))
+            if at > timezone.now():
+                self.add_error(
+                    "at_time", "The date and time of the contact must be now or in the past"
+                )
+            else:
+                cleaned["at"] = at
+        return cleaned
+
+
+class CheckInForm(forms.Form):
+    place = _choice(
+        "Select where the visit is", choices=[("home", HOME), ("neutral", "A neutral place")]
+    )
+    neutral_place = forms.CharField(required=False, max_length=150)
+    back_time = forms.CharField(required=False, max_length=10)
+    escort = _choice("Select whether someone is going with you", choices=YES_NO)
+    called_ahead = forms.BooleanField(required=False)
+    risk_note = forms.CharField(
+        max_length=5000,
+        error_messages={
+            "required": "Enter what the risk assessment found, or that there are no known risks",
+            "max_length": "The risk note must be 5,000 characters or fewer",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("place") == "neutral":
+            where = str(cleaned.get("neutral_place") or "").strip()
+            if not where:
+                self.add_error("neutral_place", "Enter where the neutral place is")
+            else:
+                cleaned["place_text"] = NEUTRAL_PREFIX + where
+        elif cleaned.get("place") == "home":
+            cleaned["place_text"] = HOME
+        text = str(cleaned.get("back_time") or "").strip()
+        if not text:
+            self.add_error("back_time", "Enter the time you expect to be back")
+        else:
+            time = parse_time(text)
+            if time is None:
+                self.add_error("back_time", "Enter the time you expect to be back like 15:30")
+            else:
+                back = timezone.make_aware(dt.datetime.combine(timezone.localdate(), time))
+                if back <= timezone.now():
+                    self.add_error(
+                        "back_time", "The time you expect to be back must be later than now"
+                    )
+                else:
+                    cleaned["expected_back_at"] = back
+        return cleaned
+
+
+class CheckOutForm(forms.Form):
+    seen = _choice(
+        "Select whether you saw them",
+        choices=[
+            (Seen.YES, "Yes"),
+            (Seen.NO, "No, they were not there"),
+            (Seen.NOT_LOGGED, "Do not add the visit to the contact log"),
+        ],
+    )
+    outcome_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "The note must be 5,000 characters or fewer"},
+    )
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The letter's title must be 200 characters or fewer"},
+    )
+    body = forms.CharField(
+        required=False,
+        max_length=20000,
+        error_messages={"max_length": "The letter's wording must be 20,000 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "title" in cleaned and "body" in cleaned:
+            for field, message in template_problems(cleaned["title"], cleaned["body"]).items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class MakeLetterForm(forms.Form):
+    kind = _choice(
+        "Select which letter to make",
+        choices=[(NO_CONTACT, "Both no-contact letters"), *LetterKind.choices],
+    )
