@@ -1,0 +1,291 @@
+"""Intervention forms. Messages follow the NHS.UK error message guidance: say what to do.
+
+Dates are asked for as the NHS.UK date input asks: day, month and year in three boxes
+(``<name>_day``, ``<name>_month``, ``<name>_year``); ``NhsDateField`` joins them and its errors
+belong to the date as a whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from hiu.web.interventions.models import (
+    EndReason,
+    InterventionType,
+    Kind,
+    OnwardKind,
+    SessionStatus,
+)
+
+EARLIEST = dt.date(2000, 1, 1)
+MOST_SESSIONS = 99
+
+
+class DateWidget(forms.MultiWidget):
+    def __init__(self) -> None:
+        super().__init__(
+            widgets={
+                "day": forms.TextInput(),
+                "month": forms.TextInput(),
+                "year": forms.TextInput(),
+            }
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class NhsDateField(forms.MultiValueField):
+    """A date from three boxes, refused in the future and before 2000."""
+
+    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
+        self.what = what
+        parts = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        super().__init__(
+            fields=parts,
+            require_all_fields=False,
+            required=required,
+            widget=DateWidget(),
+            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list:
+            return None
+        subject = self.what[0].upper() + self.what[1:]
+        parts = dict(
+            zip(("day", "month", "year"), (str(v or "").strip() for v in data_list), strict=False)
+        )
+        missing = [name for name, value in parts.items() if not value]
+        if len(missing) == len(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self.what}", code="required")
+            return None
+        if missing:
+            raise forms.ValidationError(
+                f"{subject} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        try:
+            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            raise forms.ValidationError(f"{subject} must be a real date", code="invalid") from None
+        if len(parts["year"]) != 4 or day < EARLIEST:
+            raise forms.ValidationError(
+                f"{subject} must be in 2000 or later, with a 4-digit year", code="too_early"
+            )
+        if day > timezone.localdate():
+            raise forms.ValidationError(f"{subject} must be today or in the past", code="future")
+        return day
+
+
+class HiuForm(forms.Form):
+    def parts(self, name: str) -> list[str]:
+        """The day, month and year a date field shows: as typed, or from its initial value."""
+        bound = self[name]
+        value = bound.value()
+        if not isinstance(value, list | tuple):
+            field = self.fields[name]
+            assert isinstance(field.widget, forms.MultiWidget)
+            value = field.widget.decompress(value)
+        return ["" if v is None else str(v) for v in value]
+
+    def error_texts(self) -> dict[str, list[str]]:
+        return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+
+
+def _sessions_field(what: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MOST_SESSIONS,
+        error_messages={
+            "invalid": f"Enter the {what} as a whole number, like 6",
+            "min_value": f"Enter the {what} as a whole number, like 6",
+            "max_value": f"Enter {what} under 100",
+        },
+    )
+
+
+class InterventionTypeForm(HiuForm):
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the name of the intervention"}
+    )
+    kind = forms.ChoiceField(
+        choices=Kind.choices,
+        error_messages={
+            "required": "Select the kind of intervention",
+            "invalid_choice": "Select the kind of intervention",
+        },
+    )
+    provider = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The provider must be 200 characters or fewer"},
+    )
+    planned_sessions = _sessions_field("planned sessions")
+    max_sessions = _sessions_field("most sessions")
+    active = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No, retire it")],
+        error_messages={
+            "required": "Select whether the intervention is offered",
+            "invalid_choice": "Select whether the intervention is offered",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        planned, most = cleaned.get("planned_sessions"), cleaned.get("max_sessions")
+        if planned is not None and most is not None and most < planned:
+            self.add_error(
+                "max_sessions",
+                "The most sessions must be the same as or more than the planned sessions",
+            )
+        if cleaned.get("kind") == Kind.ENGAGEMENT_PLAN and (planned or most):
+            self.add_error("planned_sessions", "An engagement plan has no sessions: leave blank")
+        return cleaned
+
+
+class InterventionForm(HiuForm):
+    type = forms.ChoiceField(
+        error_messages={
+            "required": "Select the intervention",
+            "invalid_choice": "Select the intervention",
+        }
+    )
+    provider = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The provider must be 200 characters or fewer"},
+    )
+    referred_on = NhsDateField(what="the date of referral")
+    started_on = NhsDateField(what="the start date", required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    befriending_note = forms.CharField(required=False, widget=forms.Textarea)
+    risk_note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def __init__(
+        self, *args: Any, types: list[InterventionType], opened_on: dt.date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.types = {str(t.pk): t for t in types}
+        self.opened_on = opened_on
+        field = self.fields["type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(t.pk), t.name) for t in types]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = self.types.get(str(cleaned.get("type", "")))
+        cleaned["intervention_type"] = chosen
+        referred, started = cleaned.get("referred_on"), cleaned.get("started_on")
+        if referred is not None and referred < self.opened_on:
+            self.add_error(
+                "referred_on", "The date of referral must be on or after the day the episode opened"
+            )
+        if referred is not None and started is not None and started < referred:
+            self.add_error("started_on", "The start date must be on or after the date of referral")
+        if chosen is not None and chosen.kind == Kind.BEFRIENDING:
+            if not str(cleaned.get("befriending_note", "")).strip():
+                self.add_error(
+                    "befriending_note", "Enter what the person would like from a volunteer"
+                )
+            if not str(cleaned.get("risk_note", "")).strip():
+                self.add_error(
+                    "risk_note", "Enter the risk assessment for the befriending referral"
+                )
+        return cleaned
+
+
+class SessionForm(HiuForm):
+    on = NhsDateField(what="the date of the session")
+    status = forms.ChoiceField(
+        choices=SessionStatus.choices,
+        error_messages={
+            "required": "Select whether the session was attended, missed or cancelled",
+            "invalid_choice": "Select whether the session was attended, missed or cancelled",
+        },
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class VisitForm(SessionForm):
+    on = NhsDateField(what="the date of the visit")
+    status = forms.ChoiceField(
+        choices=SessionStatus.choices,
+        error_messages={
+            "required": "Select whether the visit happened, was missed or was cancelled",
+            "invalid_choice": "Select whether the visit happened, was missed or was cancelled",
+        },
+    )
+
+
+class EndForm(HiuForm):
+    ended_on = NhsDateField(what="the end date")
+    end_reason = forms.ChoiceField(
+        choices=EndReason.choices,
+        error_messages={
+            "required": "Select why the intervention ended",
+            "invalid_choice": "Select why the intervention ended",
+        },
+    )
+    end_note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("end_reason") == EndReason.OTHER and not cleaned.get("end_note", "").strip():
+            self.add_error("end_note", "Enter why the intervention ended")
+        return cleaned
+
+
+class OnwardForm(HiuForm):
+    kind = forms.ChoiceField(
+        choices=OnwardKind.choices,
+        error_messages={
+            "required": "Select whether the client was signposted or referred",
+            "invalid_choice": "Select whether the client was signposted or referred",
+        },
+    )
+    organisation = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter the organisation",
+            "max_length": "The organisation must be 200 characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea, error_messages={"required": "Enter why the client was sent there"}
+    )
+    on = NhsDateField(what="the date")
+    outcome = forms.CharField(required=False, widget=forms.Textarea)
+
+
+class VolunteerForm(HiuForm):
+    volunteer_name = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the volunteer",
+            "max_length": "The volunteer's name must be 200 characters or fewer",
+        },
+    )
+
+
+class BefriendingReferralForm(HiuForm):
+    befriending_note = forms.CharField(
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what the person would like from a volunteer"},
+    )
+    risk_note = forms.CharField(
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the risk assessment for the befriending referral"},
+    )
