@@ -19,7 +19,13 @@ from django.db import transaction
 from hiu.ingest.pipeline import ImportProgress, ImportResult, import_file
 from hiu.schemas import KINDS
 from hiu.store.store import Store
-from hiu.web.accounts.demo_caseload import DemoTeam, build_caseload
+from hiu.web.accounts.demo_caseload import (
+    DemoTeam,
+    add_interventions,
+    add_plans,
+    add_referrals,
+    build_caseload,
+)
 from hiu.web.accounts.models import ListFrequency, Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
@@ -28,6 +34,7 @@ from hiu.web.identification.schedule import months_before
 from hiu.web.identification.services import default_as_of, make_list_now
 from hiu.web.identification.status import RunStatus
 from hiu.web.imports.files import activity_store
+from hiu.web.screening.models import Referral
 
 DEMO_IMPORTER = "demo"  # the manifests' "imported by" for the demo's own imports
 DEFAULT_DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - synthetic demo only, printed by the demo
@@ -152,13 +159,36 @@ def make_demo_caseload(
 ) -> dict[str, int]:
     """The caseload's history (hiu.web.accounts.demo_caseload), once the activity is in the
     store and the lists are made: holding checks, follow-ups and relapses read them."""
-    return build_caseload(
+    team = demo_team(service)
+    engaged = cohort_engagement(synthetic_dir)
+    counts = build_caseload(
         service,
-        demo_team(service),
+        team,
         activity_store(),
         runs[-1] if runs else None,
-        cohort_engagement(synthetic_dir),
+        engaged,
+        enrichers=[add_plans, add_interventions],
     )
+    if not Referral.objects.filter(service=service).exists():
+        add_referrals(service, team, _referral_people(synthetic_dir, service, engaged))
+    return counts
+
+
+def _referral_people(
+    synthetic_dir: Path, service: Service, engaged: dict[str, dt.date]
+) -> list[dict[str, str]]:
+    """Three people of the synthetic population who are neither clients nor in the cohort."""
+    known = set(Client.objects.filter(service=service).values_list("nhs_number", flat=True))
+    people = pl.read_csv(synthetic_dir / "people.csv", infer_schema=False).filter(
+        pl.col("date_of_death").is_null()
+    )
+    chosen = []
+    for row in people.iter_rows(named=True):
+        if row["nhs_number"] not in known and row["nhs_number"] not in engaged:
+            chosen.append(row)
+        if len(chosen) == 3:
+            break
+    return chosen
 
 
 def import_demo_activity(

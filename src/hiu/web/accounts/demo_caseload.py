@@ -49,6 +49,7 @@ HOLDING_DAYS = 84
 #: People taken from the latest list who are not in the synthetic cohort.
 LIST_ACCEPTED = 6
 LIST_NOT_REACHED = 2
+LIST_DECLINED = 2
 #: Of those accepted, the first few wait for the lead to allocate them.
 LIST_UNALLOCATED = 2
 COMPLEXITIES = (Complexity.HIGH, Complexity.MEDIUM, Complexity.MEDIUM, Complexity.LOW)
@@ -132,6 +133,143 @@ def _consent(client: Client, episode: Episode, by: User, engaged: dt.date, today
             review_on=services.add_months(written_on, 12),
             recorded_by=by,
             **statements,
+        )
+
+
+ACCOUNTS = (
+    "Comes to A&E when the chest pains start at night; frightened it is a heart attack.",
+    "Calls 999 when the flat feels too quiet; has not spoken to anyone since the winter.",
+    "Behind on rent and not sleeping; the hospital is the one place that feels safe.",
+    "Drinks more when the pain is bad, then falls; the ambulance crew know them by name.",
+)
+GOALS = (
+    "Join the Tuesday walking group",
+    "Call the crisis line before 999 at night",
+    "See the GP about the pain plan",
+    "Get the housing repair booked",
+    "Meet the befriender each week",
+)
+
+
+def add_plans(
+    client: Client, episode: Episode, rng: random.Random, by: User, today: dt.date
+) -> None:
+    """An assessment, a two-version action plan and, for complex clients, crisis and ED plans
+    with the HIU alert (hiu.web.plans.services)."""
+    from hiu.web.plans import services as plans
+    from hiu.web.plans.models import Need, Progress
+
+    assert episode.engaged_on is not None
+    assessed = min(today, episode.engaged_on + dt.timedelta(days=3))
+    needs = rng.sample(list(Need.values), k=rng.randint(2, 3))
+    plans.assess(
+        client,
+        plans.AssessmentAnswers(
+            assessed_on=assessed,
+            own_account=rng.choice(ACCOUNTS),
+            needs=needs,
+            readiness=rng.choice(("thinking", "ready", "ready")),
+            risk_to_self=rng.choice(("none", "low", "medium")),
+            risk_to_others="none",
+            risk_to_staff=rng.choice(("none", "low")),
+        ),
+        by=by,
+    )
+    goals = rng.sample(GOALS, k=3)
+    progressed = (today - episode.engaged_on).days > 30
+    plans.save_plan(
+        client,
+        by=by,
+        summary="Weekly calls, then fortnightly; connect to what they enjoy.",
+        # Reviews are never in the past when saved: due from now, some within the fortnight.
+        review_on=timezone.localdate() + dt.timedelta(days=rng.randint(3, 40)),
+        goals=[plans.GoalLine(goal) for goal in goals],
+    )
+    if progressed:
+        plans.save_plan(
+            client,
+            by=by,
+            summary="Calls every two weeks; the walking group and the befriender carry on.",
+            review_on=timezone.localdate() + dt.timedelta(days=rng.randint(3, 40)),
+            goals=[
+                plans.GoalLine(goals[0], Progress.ACHIEVED),
+                plans.GoalLine(goals[1], Progress.IN_PROGRESS),
+                plans.GoalLine(goals[2], rng.choice(list(Progress.values))),
+            ],
+        )
+    if episode.complexity == Complexity.HIGH:
+        plans.save_crisis_plan(
+            client,
+            by=by,
+            triggers="Nights alone; letters about money.",
+            early_warning_signs="Stops answering the phone; calls 111 several times a day.",
+            what_helps="A call from the case manager; the crisis line; sitting with a neighbour.",
+            who_to_contact="Case manager in the day; the mental health crisis line at night.",
+        )
+        plans.save_ed_plan(
+            client,
+            by=by,
+            response="Call the HIU team on arrival in working hours; offer a quiet room.",
+            agreed_with="ED matron",
+            shared_on=assessed,
+        )
+        plans.set_alert(client, by=by, active=True, note="ED plan agreed with the ED matron.")
+
+
+def add_interventions(
+    client: Client, episode: Episode, rng: random.Random, by: User, today: dt.date
+) -> None:
+    """Interventions that follow from the assessment's needs: befriending for loneliness, CBT
+    for mental health, with weekly sessions so far (some missed), and a signpost to advice."""
+    from hiu.web.interventions import services as interventions
+    from hiu.web.interventions.models import InterventionType, Kind
+    from hiu.web.plans.models import Assessment
+
+    assert episode.engaged_on is not None
+    assessment = Assessment.objects.filter(client=client).order_by("-assessed_on").first()
+    needs = set(assessment.needs) if assessment else set()
+    catalogue = {t.kind: t for t in interventions.catalogue_for(client.service)}
+    cbt = next(
+        (t for t in interventions.catalogue_for(client.service) if t.max_sessions == 8), None
+    )
+    plans: list[tuple[InterventionType, str, str]] = []
+    if "loneliness" in needs and Kind.BEFRIENDING in catalogue:
+        plans.append(
+            (
+                catalogue[Kind.BEFRIENDING],
+                "Would like company for walks and someone to talk football with.",
+                "No risk to volunteers known; meet in public places at first.",
+            )
+        )
+    if "mental_health" in needs and cbt is not None:
+        plans.append((cbt, "", ""))
+    for index, (kind, befriending_note, risk_note) in enumerate(plans):
+        referred = min(today, episode.engaged_on + dt.timedelta(days=7 + 3 * index))
+        started = referred + dt.timedelta(days=rng.randint(7, 21))
+        intervention = interventions.make_intervention(
+            client,
+            by=by,
+            type=kind,
+            referred_on=referred,
+            befriending_note=befriending_note,
+            risk_note=risk_note,
+        )
+        day = started
+        sessions = 0
+        limit = intervention.max_sessions or 10
+        while day <= today and sessions < limit:
+            status = "missed" if rng.random() < 0.15 else "attended"
+            interventions.add_session(intervention, by=by, on=day, status=status)
+            sessions += status == "attended"
+            day += dt.timedelta(days=7)
+    if "money" in needs or "housing" in needs:
+        interventions.record_onward(
+            client,
+            by=by,
+            kind="signposted",
+            organisation="Citizens Advice",
+            reason="Debt and benefits advice",
+            on=min(today, episode.engaged_on + dt.timedelta(days=5)),
         )
 
 
@@ -228,7 +366,10 @@ def _from_the_list(
         p
         for p in run.people.filter(mark__in=[Mark.NEW, Mark.CONTINUING]).order_by("rank")
         if p.nhs_number not in known and p.date_of_birth is not None
-    ][: LIST_ACCEPTED + LIST_NOT_REACHED]
+    ][: LIST_ACCEPTED + LIST_NOT_REACHED + LIST_DECLINED]
+    declined = people[LIST_ACCEPTED + LIST_NOT_REACHED :]
+    people = people[: LIST_ACCEPTED + LIST_NOT_REACHED]
+    _decline(declined, team.lead)
     for index, person in enumerate(people):
         manager = team.managers[index % len(team.managers)]
         client = _client_from_list(service, person, None if index < LIST_UNALLOCATED else manager)
@@ -264,6 +405,76 @@ def _from_the_list(
                 by=manager,
                 on=closed_on,
                 reason="Not reached after three attempts; letters sent to them and their GP",
+            )
+
+
+def _decline(people: list[IdentifiedPerson], lead: User) -> None:
+    """Declined at screening with one of the service's reasons (hiu.web.screening)."""
+    from hiu.web.screening import services as screening
+    from hiu.web.screening.models import Decision
+
+    for index, person in enumerate(people):
+        reasons = list(screening.reasons_for(person.run.service))
+        screening.screen_person(
+            person,
+            screening.Screening(
+                decision=Decision.DECLINE,
+                reason=reasons[index % len(reasons)],
+                note="Discussed at the screening meeting.",
+            ),
+            by=lead,
+        )
+
+
+def add_referrals(service: Service, team: DemoTeam, people: list[dict[str, str]]) -> None:
+    """Live referrals received in the last day and a half, so the first-contact clock shows
+    each state: contacted in time, due soon, overdue (hiu.web.screening)."""
+    from hiu.web.screening import services as screening
+
+    now = timezone.now()
+    sources = (
+        ("Emergency department, Homerton", "Self-harm: third attendance this month", True),
+        ("London Ambulance Service", "Frequent 999 calls; lives alone", False),
+        ("Housing options team", "Homeless since Friday; attended A&E twice", True),
+    )
+    for index, (person, (source, reason, vulnerable)) in enumerate(
+        zip(people, sources, strict=False)
+    ):
+        received = now - dt.timedelta(hours=(30, 3, 20)[index % 3])
+        referral = screening.record_referral(
+            service,
+            screening.ReferralDetails(
+                nhs_number=person["nhs_number"],
+                given_name=person["given_name"],
+                family_name=person["family_name"],
+                date_of_birth=dt.date.fromisoformat(person["date_of_birth"]),
+                sex=person["sex"] if person["sex"] in Sex.values else Sex.NOT_KNOWN,
+                phone=person["phone"] or "",
+                postcode=person["postcode"] or "",
+                gp_practice_code=person["gp_practice_code"] or "",
+                referring_organisation=source,
+                referrer_name="Duty coordinator",
+                referrer_contact="020 7946 0000",
+                reason=reason,
+                vulnerability=vulnerable,
+                consent_to_refer=True,
+                received_at=received,
+            ),
+            by=team.lead,
+        )
+        manager = team.managers[index % len(team.managers)]
+        Client.objects.filter(pk=referral.client_id).update(case_manager=manager)
+        if index % 3 == 2:  # contacted within the hour
+            Contact.objects.create(
+                client_id=referral.client_id,
+                episode_id=referral.episode_id,
+                at=received + dt.timedelta(minutes=50),
+                channel=Channel.PHONE,
+                reached=True,
+                duration_minutes=20,
+                by=manager,
+                by_username=manager.get_username(),
+                note="Talked it through; visiting tomorrow with the housing officer.",
             )
 
 
