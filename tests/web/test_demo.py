@@ -19,6 +19,7 @@ from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
 from hiu.web.identification.models import IdentificationRun
+from hiu.web.screening.models import Referral
 
 REQUIRED_DEMO_USERNAMES = {
     "lead",
@@ -71,7 +72,7 @@ def test_the_demo_caseload_comes_from_the_synthetic_cohort(
         "9000000017,Not,Engaged,1975-01-01,1,ZZ99 3AB,E01000002,5,F84003,,false,\n"
     )
     call_command("demo", synthetic=tmp_path, stdout=StringIO())
-    client = Client.objects.get()
+    client = Client.objects.get(nhs_number="9000000009")
     assert (client.given_name, client.family_name) == ("Ada", "Lovelace")
     episode = client.episodes.get()
     assert episode.engaged_on is not None
@@ -120,8 +121,13 @@ def test_the_demo_caseload_is_lived_in_at_every_phase_and_made_once(
     assert all(e.client.contacts.filter(reached=True).exists() for e in engaged)
     assert all(e.client.consents.exists() for e in engaged)
     assert HoldingCheck.objects.exists()
-    # Whoever is being contacted has had attempts logged.
-    assert all(e.client.contacts.exists() for e in Episode.objects.filter(phase="contacting"))
+    # Whoever is being contacted from a list has had attempts logged; live referrals wait
+    # on their first-contact clock, one of them contacted already.
+    from_lists = Episode.objects.filter(phase="contacting", identified_person__isnull=False)
+    assert all(e.client.contacts.exists() for e in from_lists)
+    referrals = Referral.objects.all()
+    assert referrals.count() == 3
+    assert sum(r.client.contacts.filter(reached=True).exists() for r in referrals) == 1
     counts = (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count())
     call_command("demo", synthetic=synthetic, stdout=StringIO())
     assert (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count()) == counts
