@@ -40,19 +40,34 @@ class NavItem:
 NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.SERVICE_LEAD: (
         NavItem("Team caseload", "clients:team"),
+        NavItem("Tasks", "clients:tasks"),
+        NavItem("Referrals", "screening:referrals"),
         NavItem("Identification", "identification:runs"),
+        NavItem("Find a client", "clients:search"),
         NavItem("Clients", "clients:list"),
+        NavItem("Service settings", "episodes:pathway"),
     ),
     Role.CASE_MANAGER: (
         NavItem("My caseload", "clients:caseload"),
+        NavItem("Tasks", "clients:tasks"),
+        NavItem("Visits", "contacts:visits"),
+        NavItem("Referrals", "screening:referrals"),
         NavItem("Identification", "identification:runs"),
+        NavItem("Find a client", "clients:search"),
     ),
     Role.DATA_COORDINATOR: (
         NavItem("Activity data", "imports:data"),
+        NavItem("Tasks", "clients:tasks"),
+        NavItem("Referrals", "screening:referrals"),
         NavItem("Identification", "identification:runs"),
+        NavItem("Find a client", "clients:search"),
         NavItem("Clients", "clients:list"),
+        NavItem("Letter templates", "contacts:templates"),
     ),
-    Role.VOLUNTEER_COORDINATOR: (NavItem("Volunteers", "accounts:volunteers"),),
+    Role.VOLUNTEER_COORDINATOR: (
+        NavItem("Volunteers", "accounts:volunteers"),
+        NavItem("Befriending referrals", "interventions:befriending"),
+    ),
     Role.COMMISSIONER: (NavItem("Service summary", "accounts:summary"),),
     Role.IG_LEAD: (NavItem("Audit log", "audit:log"),),
     Role.ADMINISTRATOR: (
