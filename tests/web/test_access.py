@@ -16,7 +16,10 @@ from django.urls import reverse
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
+from hiu.web.episodes.phases import WayIn
+from hiu.web.episodes.services import open_episode
 
 EVERY_ROLE = frozenset(Role)
 
@@ -28,6 +31,8 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "clients:caseload": frozenset({Role.CASE_MANAGER}),
     "clients:team": frozenset({Role.SERVICE_LEAD}),
     "clients:list": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+    "clients:search": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
+    "clients:tasks": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
     "audit:log": frozenset({Role.IG_LEAD, Role.ADMINISTRATOR}),
     # Quarantine files hold patient data: administrators do not get the import pages either.
     "imports:data": frozenset({Role.DATA_COORDINATOR}),
@@ -38,6 +43,12 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "identification:start": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
 }
 CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
+# Pages of one client (URL name -> roles that get them), each a client record page: read
+# through hiu.web.clients.record, so a GET is audited and another service's client is a 404.
+CLIENT_PAGES: dict[str, frozenset[Role]] = {
+    "clients:activity": CLIENT_RECORD_ROLES,
+    "clients:allocate": frozenset({Role.SERVICE_LEAD}),
+}
 # Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
 # pages, which need an import to exist, in test_imports.py; one identification run's pages,
 # which need a run, in test_identification.py).
@@ -61,7 +72,7 @@ def test_every_page_is_in_the_access_table() -> None:
     outside_casework = {
         name for name in named_urls() if name.split(":", 1)[0] not in CASEWORK_NAMESPACES
     }
-    assert outside_casework == set(ROLE_PAGES) | COVERED_ELSEWHERE
+    assert outside_casework == set(ROLE_PAGES) | set(CLIENT_PAGES) | COVERED_ELSEWHERE
 
 
 @pytest.mark.parametrize("url_name", sorted(ROLE_PAGES))
@@ -150,6 +161,8 @@ def test_caseload_lists_only_the_case_managers_own_clients(
     colleague = make_user("colleague", Role.CASE_MANAGER, service)
     mine = make_client(service, case_manager=staff[Role.CASE_MANAGER])
     theirs = make_client(service, case_manager=colleague)
+    for client in (mine, theirs):
+        open_episode(client, by=staff[Role.SERVICE_LEAD], way_in=WayIn.IDENTIFIED)
     page = signed_in(staff[Role.CASE_MANAGER]).get(reverse("clients:caseload")).content
     assert mine.family_name.upper().encode() in page
     assert theirs.family_name.upper().encode() not in page
@@ -167,6 +180,71 @@ def test_client_list_shows_own_service_only(
     page = signed_in(staff[Role.SERVICE_LEAD]).get(reverse("clients:list")).content
     assert ours.family_name.upper().encode() in page
     assert theirs.family_name.upper().encode() not in page
+
+
+@pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+def test_client_pages_signed_out(
+    client: HttpClient, make_client: Callable[..., Client], service: Service, url_name: str
+) -> None:
+    record = make_client(service)
+    response = client.get(reverse(url_name, args=[record.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+@pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+def test_client_pages_own_service(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+    url_name: str,
+    role: Role,
+) -> None:
+    record = make_client(service, case_manager=staff[Role.CASE_MANAGER])
+    response = signed_in(staff[role]).get(reverse(url_name, args=[record.pk]))
+    allowed = role in CLIENT_PAGES[url_name]
+    assert response.status_code == (200 if allowed else 403)
+    assert (record.family_name.encode() in response.content) == allowed
+    views = AuditEvent.objects.filter(
+        action=Action.VIEW_CLIENT, object_id=str(record.pk), actor=staff[role]
+    )
+    assert views.count() == (1 if allowed else 0)
+
+
+@pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+def test_client_pages_of_another_service_are_not_found(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    other_service: Service,
+    url_name: str,
+) -> None:
+    record = make_client(other_service)
+    methods = ("get", "post") if url_name == "clients:allocate" else ("get",)
+    for role in CLIENT_PAGES[url_name]:
+        for method in methods:
+            response = getattr(signed_in(staff[role]), method)(reverse(url_name, args=[record.pk]))
+            assert response.status_code == 404, (role, method)
+            assert record.family_name.encode() not in response.content
+    assert not AuditEvent.objects.filter(object_id=str(record.pk)).exists()
+
+
+def test_allocating_a_client_is_audited(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+) -> None:
+    record = make_client(service)
+    manager = staff[Role.CASE_MANAGER]
+    response = signed_in(staff[Role.SERVICE_LEAD]).post(
+        reverse("clients:allocate", args=[record.pk]), {"case_manager": str(manager.pk)}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=Action.UPDATE_CLIENT, object_id=str(record.pk))
+    assert event.detail["what"] == "allocate"
 
 
 def test_it_keeps_django_admin_for_administrators(

@@ -53,14 +53,49 @@ class DemoUser:
     role: Role
     job_title: str
     in_service: bool = True
+    organisation: str = ""
 
 
 DEMO_USERS = (
-    DemoUser("lead", "Priya", "Shah", Role.SERVICE_LEAD, "HIU service lead"),
-    DemoUser("casemanager", "Sam", "Okafor", Role.CASE_MANAGER, "HIU case manager"),
-    DemoUser("casemanager2", "Jo", "Williams", Role.CASE_MANAGER, "HIU case manager"),
-    DemoUser("casemanager3", "Alex", "Nowak", Role.CASE_MANAGER, "HIU case manager"),
-    DemoUser("datacoordinator", "Chris", "Evans", Role.DATA_COORDINATOR, "Data coordinator"),
+    DemoUser(
+        "lead", "Priya", "Shah", Role.SERVICE_LEAD, "HIU service lead", True, "Homerton Healthcare"
+    ),
+    DemoUser(
+        "casemanager",
+        "Sam",
+        "Okafor",
+        Role.CASE_MANAGER,
+        "HIU case manager",
+        True,
+        "Homerton Healthcare",
+    ),
+    DemoUser(
+        "casemanager2",
+        "Jo",
+        "Williams",
+        Role.CASE_MANAGER,
+        "Care planning and navigation nurse",
+        True,
+        "East London NHS Foundation Trust",
+    ),
+    DemoUser(
+        "casemanager3",
+        "Alex",
+        "Nowak",
+        Role.CASE_MANAGER,
+        "Assistant psychologist",
+        True,
+        "East London NHS Foundation Trust",
+    ),
+    DemoUser(
+        "datacoordinator",
+        "Chris",
+        "Evans",
+        Role.DATA_COORDINATOR,
+        "Data coordinator",
+        True,
+        "Homerton Healthcare",
+    ),
     DemoUser("volunteers", "Morgan", "Lee", Role.VOLUNTEER_COORDINATOR, "Befriending coordinator"),
     DemoUser("commissioner", "Dana", "Hughes", Role.COMMISSIONER, "ICB commissioner", False),
     DemoUser("ig", "Robin", "Patel", Role.IG_LEAD, "IG lead and Caldicott guardian", False),
@@ -104,7 +139,11 @@ def _demo_user(spec: DemoUser, password: str, service: Service) -> User:
     user.groups.set([Group.objects.get(name=spec.role.label)])
     StaffProfile.objects.update_or_create(
         user=user,
-        defaults={"service": service if spec.in_service else None, "job_title": spec.job_title},
+        defaults={
+            "service": service if spec.in_service else None,
+            "job_title": spec.job_title,
+            "organisation": spec.organisation,
+        },
     )
     return user
 

@@ -55,6 +55,10 @@ class StaffProfile(models.Model):
         Service, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
     )
     job_title = models.CharField(max_length=200, blank=True)
+    # The organisation that employs them, which may not be the service's host: HIU teams are
+    # often made up of staff from several trusts ("Homerton Healthcare", "East London NHS
+    # Foundation Trust"). The team view counts open cases by it.
+    organisation = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.service or 'no service'})"

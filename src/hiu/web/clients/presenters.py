@@ -1,77 +1,153 @@
-"""What the client pages show, shaped for the templates, so views stay thin."""
+"""What the client record's own pages show (summary, activity), shaped for the templates, so
+views stay thin. The caseload and team pages are in ``caseload.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractUser
-from django.db.models import Count, Q
-from django.utils import timezone
-
+from hiu.store.store import Store
 from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.clients.activity import MEASURES, MonthlyActivity, monthly_activity, window
+from hiu.web.clients.caseload import complexity_label, person_name, phase_label
+from hiu.web.clients.chart import Chart, PhaseSpan, activity_chart, phase_spans
 from hiu.web.clients.models import Client
-from hiu.web.clients.querysets import ClientQuerySet
-from hiu.web.formatting import format_date, format_nhs_number
+from hiu.web.clients.summaries import SummaryRow, SummarySection, sections_for
+from hiu.web.contacts.models import Contact
+from hiu.web.episodes.models import Episode, PhaseChange
+from hiu.web.episodes.phases import Phase
+from hiu.web.formatting import format_date, format_datetime, format_nhs_number
 
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    value: str
+Row = SummaryRow
 
 
 @dataclass(frozen=True)
 class ClientSummary:
     client: Client
-    rows: list[Row]
+    identity: list[Row]
+    episode: list[Row]  # empty when there is no open episode
+    last_contact: list[Row]  # empty when no contact has reached them yet
+    sections: list[SummarySection]
     recent_views: list[AuditEvent]
 
 
-def client_summary(client: Client, today: dt.date | None = None) -> ClientSummary:
-    today = today or timezone.localdate()
+def _or(value: str, otherwise: str) -> str:
+    return value or otherwise
+
+
+def client_summary(client: Client, today: dt.date) -> ClientSummary:
     manager = client.case_manager
-    episode = client.episodes.order_by("-number").first()
-    engaged_on = episode.engaged_on if episode is not None else None
-    rows = [
+    identity = [
         Row("NHS number", format_nhs_number(client.nhs_number)),
         Row("Date of birth", f"{format_date(client.date_of_birth)} (aged {client.age_on(today)})"),
         Row("Sex", client.get_sex_display()),
-        Row("Postcode", client.postcode or "Not recorded"),
-        Row("Phone", client.phone or "Not recorded"),
-        Row("GP practice", client.gp_practice_code or "Not recorded"),
-        Row("Way in", client.get_way_in_display()),
-        Row("Engaged on", format_date(engaged_on) if engaged_on else "Not yet"),
-        Row("Case manager", _person(manager) if manager else "Not allocated"),
+        Row("Postcode", _or(client.postcode, "Not recorded")),
+        Row("Phone", _or(client.phone, "Not recorded")),
+        Row("GP practice", _or(client.gp_practice_code, "Not recorded")),
+        Row("Case manager", person_name(manager)),
     ]
+    episode = client.episodes.exclude(phase=Phase.CLOSED).first()
+    episode_rows = []
+    if episode is not None:
+        episode_rows = [
+            Row("Phase", phase_label(episode.phase)),
+            Row("In this phase since", format_date(episode.phase_since)),
+            Row("Complexity", complexity_label(episode.complexity)),
+            Row("Way in", episode.get_way_in_display()),
+            Row("Case manager", person_name(manager)),
+            Row("Opened on", format_date(episode.opened_on)),
+            Row("Engaged on", format_date(episode.engaged_on) if episode.engaged_on else "Not yet"),
+        ]
+    contact = last_reached_contact(client)
+    contact_rows = []
+    if contact is not None:
+        contact_rows = [
+            Row("When", format_datetime(contact.at)),
+            Row("How", contact.get_channel_display()),
+            Row("By", _or(contact.by_username, "Not recorded")),
+        ]
     recent_views = list(
         AuditEvent.objects.filter(
             object_type="client", object_id=str(client.pk), action=Action.VIEW_CLIENT
-        ).select_related("actor")[:10]
+        ).order_by("-at", "-id")[:10]
     )
-    return ClientSummary(client=client, rows=rows, recent_views=recent_views)
+    return ClientSummary(
+        client=client,
+        identity=identity,
+        episode=episode_rows,
+        last_contact=contact_rows,
+        sections=sections_for(client, today),
+        recent_views=recent_views,
+    )
 
 
-def _person(user: AbstractUser) -> str:
-    return user.get_full_name() or user.get_username()
+def last_reached_contact(client: Client) -> Contact | None:
+    return client.contacts.filter(reached=True).order_by("-at", "-id").first()
+
+
+# The activity page ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    counts: list[int]
+    phase: str  # the phase at the end of the month, or ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}"
 
 
 @dataclass(frozen=True)
-class WorkerLoad:
-    name: str
-    clients: int
+class ActivityPage:
+    has_activity: bool
+    chart: Chart
+    headings: list[str]
+    rows: list[MonthRow]  # newest first
+    spans: list[PhaseSpan]
 
 
-def team_caseload(clients: ClientQuerySet) -> list[WorkerLoad]:
-    """Clients per case manager across the service, busiest first."""
-    counts = (
-        clients.filter(case_manager__isnull=False)
-        .values("case_manager__username", "case_manager__first_name", "case_manager__last_name")
-        .annotate(n=Count("id", filter=Q(case_manager__isnull=False)))
-        .order_by("-n", "case_manager__username")
+def _phase_at(spans: list[PhaseSpan], day: dt.date) -> str:
+    for span in spans:
+        if span.start <= day < span.end:
+            return span.label
+    return ""
+
+
+def activity_page(
+    client: Client,
+    store: Store,
+    today: dt.date,
+    interventions: list[tuple[dt.date, str]],
+) -> ActivityPage:
+    """The client's monthly activity with their phases and interventions, for the chart and
+    its table. One query to the activity store and two to the database."""
+    first_opened = (
+        Episode.objects.filter(client=client)
+        .order_by("opened_on")
+        .values_list("opened_on", flat=True)
+    ).first()
+    first, last = window(today, first_opened)
+    activity: MonthlyActivity = monthly_activity(store, client.nhs_number, first, last)
+    changes = PhaseChange.objects.filter(episode__client=client).order_by(
+        "episode__number", "effective_on", "recorded_at", "id"
     )
-    loads = []
-    for row in counts:
-        full = f"{row['case_manager__first_name']} {row['case_manager__last_name']}".strip()
-        loads.append(WorkerLoad(name=full or row["case_manager__username"], clients=row["n"]))
-    return loads
+    spans = phase_spans(changes.values_list("episode__number", "to_phase", "effective_on"), today)
+    chart = activity_chart(activity, spans, interventions, who=client.full_name)
+    rows = []
+    for month in reversed(activity.months):
+        next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month_end = min(next_month - dt.timedelta(days=1), today)
+        rows.append(
+            MonthRow(
+                month=month,
+                counts=[activity.count(kind, month) for kind, _ in MEASURES],
+                phase=_phase_at(spans, month_end),
+            )
+        )
+    return ActivityPage(
+        has_activity=activity.store_has_activity,
+        chart=chart,
+        headings=[label for _, label in MEASURES],
+        rows=rows,
+        spans=spans,
+    )

@@ -6,6 +6,10 @@ app_name = "clients"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team, name="team"),
+    path("tasks/", views.tasks, name="tasks"),
     path("clients/", views.client_list, name="list"),
+    path("clients/search/", views.search, name="search"),
     path("clients/<int:client_id>/", views.client_detail, name="detail"),
+    path("clients/<int:client_id>/activity/", views.client_activity, name="activity"),
+    path("clients/<int:client_id>/allocate/", views.allocate_client, name="allocate"),
 ]

@@ -1,36 +1,140 @@
-"""Client pages. Thin: queries come from querysets, display from presenters, audit is explicit."""
+"""Client pages. Thin: queries come from querysets, display from presenters and ``caseload``,
+changes from services, and every read of a record is audited (``record.client_to_read``)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
-from hiu.web.accounts.roles import Role
-from hiu.web.audit.service import record_client_view
+from hiu.web.accounts.roles import Role, has_role
+from hiu.web.clients.caseload import (
+    active_loads,
+    allocatable_workers,
+    filter_tasks,
+    my_caseload,
+    person_name,
+    task_kinds,
+    task_rows,
+    team_view,
+)
+from hiu.web.clients.due import tasks_for
+from hiu.web.clients.forms import AllocateForm, SearchForm, TaskFilterForm
 from hiu.web.clients.models import Client
-from hiu.web.clients.presenters import client_summary, team_caseload
+from hiu.web.clients.presenters import activity_page, client_summary
+from hiu.web.clients.record import client_to_change, client_to_read, record_header
+from hiu.web.clients.search import search_clients
+from hiu.web.clients.services import CannotAllocate, allocate
+from hiu.web.imports.files import activity_store
+from hiu.web.interventions.marks import intervention_marks
 
 PAGE_SIZE = 25
+CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+
+
+def _own_service(request: AuthenticatedHttpRequest) -> Service:
+    service = service_of(request)
+    if service is None:
+        raise PermissionDenied
+    return service
 
 
 @role_required(Role.CASE_MANAGER)
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = Client.objects.visible_to(request.user).allocated_to(request.user)
-    return render(request, "clients/caseload.jinja", {"clients": clients})
+    service = _own_service(request)
+    page = my_caseload(request.user, service, timezone.localdate())
+    return render(request, "clients/caseload.jinja", {"page": page, "search": SearchForm()})
 
 
 @role_required(Role.SERVICE_LEAD)
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
     clients = Client.objects.visible_to(request.user)
     context = {
-        "service": service_of(request),
-        "loads": team_caseload(clients),
-        "total": clients.count(),
-        "unallocated": clients.unallocated(),
+        "service": service,
+        "team": team_view(service, clients, timezone.localdate()),
+        "search": SearchForm(),
     }
     return render(request, "clients/team.jinja", context)
+
+
+@role_required(Role.SERVICE_LEAD)
+def allocate_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    service = _own_service(request)
+    if request.method == "POST":
+        client = client_to_change(request, client_id)
+    else:
+        client = client_to_read(request, client_id, page="allocate")
+    workers = allocatable_workers(service)
+    loads = active_loads(service, Client.objects.visible_to(request.user))
+    form = AllocateForm(
+        request.POST if request.method == "POST" else None,
+        workers=workers,
+        loads=loads,
+        initial={"case_manager": str(client.case_manager_id or "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        try:
+            allocate(client, chosen, by=request.user, request=request)
+        except CannotAllocate as problem:
+            form.add_error("case_manager", str(problem))
+        else:
+            messages.success(
+                request, f"{client.full_name} is now allocated to {person_name(chosen)}"
+            )
+            return redirect("clients:team")
+    context = {
+        "client": client,
+        "header": record_header(client),
+        "form": form,
+        "errors": form.errors,
+    }
+    return render(request, "clients/allocate.jinja", context)
+
+
+@role_required(*CASEWORK)
+def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    clients = Client.objects.visible_to(request.user)
+    # The lead and the data coordinator see the whole service's tasks; a case manager, theirs.
+    whole_service = has_role(request.user, Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+    form = None
+    if whole_service:
+        service = _own_service(request)
+        everything = tasks_for(clients, today)
+        form = TaskFilterForm(
+            request.GET or None,
+            kinds=task_kinds(everything),
+            workers=[(str(w.pk), person_name(w)) for w in allocatable_workers(service)],
+        )
+        kind, worker = (
+            (form.cleaned_data["kind"], form.cleaned_data["worker"])
+            if form.is_valid()
+            else ("", "")
+        )
+        found = filter_tasks(everything, clients, kind=kind, worker=worker)
+    else:
+        found = tasks_for(clients.allocated_to(request.user), today)
+    context = {"rows": task_rows(found, today), "form": form, "whole_service": whole_service}
+    return render(request, "clients/tasks.jinja", context)
+
+
+@role_required(*CASEWORK)
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # The search is posted: names, NHS numbers and birthdays never go into a URL, where web
+    # server logs and browser history would keep them.
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = search_clients(request, request.user, form.search)
+    context = {"form": form, "errors": form.errors, "results": results}
+    return render(request, "clients/search.jinja", context)
 
 
 @role_required(Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
@@ -40,12 +144,22 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "clients/list.jinja", {"page": page})
 
 
-@role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+@role_required(*CASEWORK)
 def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    # A client outside the user's service is a 404, not a 403: its existence is not disclosed.
-    client = get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("case_manager", "service"),
-        pk=client_id,
-    )
-    record_client_view(request, client.pk, page="summary")
-    return render(request, "clients/detail.jinja", {"summary": client_summary(client)})
+    client = client_to_read(request, client_id, page="summary")
+    context = {
+        # Templates name the client ``client``: ``header`` is also the NHS.UK header macro.
+        "client": client,
+        "header": record_header(client),
+        "summary": client_summary(client, timezone.localdate()),
+    }
+    return render(request, "clients/detail.jinja", context)
+
+
+@role_required(*CASEWORK)
+def client_activity(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_read(request, client_id, page="activity")
+    today = timezone.localdate()
+    page = activity_page(client, activity_store(), today, intervention_marks(client))
+    context = {"client": client, "header": record_header(client), "page": page}
+    return render(request, "clients/activity.jinja", context)

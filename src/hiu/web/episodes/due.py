@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hiu.web.clients.due import Task
 from hiu.web.clients.querysets import ClientQuerySet
-from hiu.web.episodes.models import Episode, FollowUp, RelapseAlert
+from hiu.web.episodes.models import Episode, FollowUp, Pathway, RelapseAlert
 from hiu.web.episodes.phases import Phase
 from hiu.web.episodes.services import add_months, pathway_for
 
@@ -22,13 +22,17 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     horizon = today + HORIZON
     episodes = (
         Episode.objects.filter(client__in=clients, phase__in=[Phase.HOLDING, Phase.ENGAGED])
-        .select_related("client__service__pathway")
+        .select_related("client__service")
         .prefetch_related("holding_checks")
     )
+    pathways: dict[int, Pathway] = {}
     for episode in episodes:
         client = episode.client
         url = reverse("episodes:client", kwargs={"client_id": client.pk})
-        pathway = pathway_for(client.service)
+        # One pathway per service, not one query per episode.
+        if client.service_id not in pathways:
+            pathways[client.service_id] = pathway_for(client.service)
+        pathway = pathways[client.service_id]
         if episode.phase == Phase.HOLDING and episode.holding_since is not None:
             checks = sorted(c.checked_on for c in episode.holding_checks.all())
             last = checks[-1] if checks else episode.holding_since
