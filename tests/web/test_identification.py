@@ -296,7 +296,8 @@ def test_the_form_offers_the_day_of_the_latest_activity_and_explains_the_date(
         ("31", "", "", "The as-of date must include a month and a year"),
         ("31", "2", "2025", "The as-of date must be a real date"),
         ("x", "2", "2025", "The as-of date must be a real date"),
-        ("1", "1", "25", "The as-of date must be in 2000 or later, with a 4-digit year"),
+        ("1", "1", "25", "The as-of date must have a 4-digit year, like "),
+        ("1", "1", "1999", "The as-of date must be in 2000 or later"),
         ("1", "1", "2999", "The as-of date must be today or in the past"),
     ],
 )

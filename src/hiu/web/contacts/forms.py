@@ -13,6 +13,7 @@ from django.utils import timezone
 from hiu.web.contacts.letters import template_problems
 from hiu.web.contacts.models import HOME, NEUTRAL_PREFIX, Channel, LetterKind
 from hiu.web.contacts.services import MAX_DURATION_MINUTES, Seen
+from hiu.web.date_parts import DatePart, read_date
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NO_CONTACT = "no_contact"  # the make-letter form's value for both no-contact letters
@@ -40,6 +41,10 @@ def _choice(required: str, **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         error_messages={"required": required, "invalid_choice": required}, **kwargs
     )
+
+
+# Today's date may come with a time still to come: ``clean`` checks the two together.
+CONTACT_DATE = DatePart("the date of the contact", not_future=False)
 
 
 class ContactForm(forms.Form):
@@ -79,26 +84,11 @@ class ContactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        parts = {
-            name: str(cleaned.get(f"at_{name}") or "").strip() for name in ("day", "month", "year")
-        }
         day: dt.date | None = None
-        missing = [name for name, value in parts.items() if not value]
-        if len(missing) == len(parts):
-            self.add_error("at_day", "Enter the date of the contact")
-        elif missing:
-            self.add_error(
-                "at_day", f"The date of the contact must include a {' and a '.join(missing)}"
-            )
-        else:
-            try:
-                day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-            except ValueError:
-                self.add_error("at_day", "The date of the contact must be a real date")
-            else:
-                if len(parts["year"]) != 4:
-                    self.add_error("at_day", "The year of the contact must have 4 digits")
-                    day = None
+        try:
+            day = read_date(cleaned, "at", CONTACT_DATE)
+        except forms.ValidationError as error:
+            self.add_error("at_day", error)
         time_text = str(cleaned.get("at_time") or "").strip()
         time: dt.time | None = None
         if not time_text:

@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from hiu.web.accounts.models import ListFrequency
+from hiu.web.date_parts import DatePart, read_date
 from hiu.web.identification.rulesets import RuleSetChoice
 from hiu.web.identification.status import Mark
 
 EARLIEST_AS_OF = dt.date(2000, 1, 1)
+AS_OF = DatePart("the as-of date", earliest=EARLIEST_AS_OF)
 
 
 class SettingsForm(forms.Form):
@@ -46,32 +47,8 @@ class StartRunForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        parts = {
-            name: str(cleaned.get(f"as_of_{name}") or "").strip()
-            for name in ("day", "month", "year")
-        }
-        missing = [name for name, value in parts.items() if not value]
-        if len(missing) == len(parts):
-            raise forms.ValidationError("Enter the as-of date", code="required")
-        if missing:
-            raise forms.ValidationError(
-                f"The as-of date must include a {' and a '.join(missing)}", code="incomplete"
-            )
-        try:
-            as_of = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            raise forms.ValidationError(
-                "The as-of date must be a real date", code="invalid"
-            ) from None
-        if len(parts["year"]) != 4 or as_of < EARLIEST_AS_OF:
-            raise forms.ValidationError(
-                "The as-of date must be in 2000 or later, with a 4-digit year", code="too_early"
-            )
-        if as_of > timezone.localdate():
-            raise forms.ValidationError(
-                "The as-of date must be today or in the past", code="future"
-            )
-        cleaned["as_of"] = as_of
+        # The template shows the date's error as the form's (``__all__``), beside the boxes.
+        cleaned["as_of"] = read_date(cleaned, "as_of", AS_OF)
         return cleaned
 
 

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from hiu.web.date_parts import DatePart, read_date
 from hiu.web.interventions.models import (
     EndReason,
     InterventionType,
@@ -61,32 +61,9 @@ class NhsDateField(forms.MultiValueField):
         )
 
     def compress(self, data_list: list[Any]) -> dt.date | None:
-        if not data_list:
-            return None
-        subject = self.what[0].upper() + self.what[1:]
-        parts = dict(
-            zip(("day", "month", "year"), (str(v or "").strip() for v in data_list), strict=False)
-        )
-        missing = [name for name, value in parts.items() if not value]
-        if len(missing) == len(parts):
-            if self.required:
-                raise forms.ValidationError(f"Enter {self.what}", code="required")
-            return None
-        if missing:
-            raise forms.ValidationError(
-                f"{subject} must include a {' and a '.join(missing)}", code="incomplete"
-            )
-        try:
-            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            raise forms.ValidationError(f"{subject} must be a real date", code="invalid") from None
-        if len(parts["year"]) != 4 or day < EARLIEST:
-            raise forms.ValidationError(
-                f"{subject} must be in 2000 or later, with a 4-digit year", code="too_early"
-            )
-        if day > timezone.localdate():
-            raise forms.ValidationError(f"{subject} must be today or in the past", code="future")
-        return day
+        parts = dict(zip(("day", "month", "year"), data_list or [], strict=False))
+        spec = DatePart(self.what, required=self.required, earliest=EARLIEST)
+        return read_date(parts, "", spec)
 
 
 class HiuForm(forms.Form):

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from hiu.web.date_parts import DatePart, read_date
 from hiu.web.plans.models import (
     CONSENT_STATEMENTS,
     ConsentLevel,
@@ -21,7 +22,6 @@ from hiu.web.plans.models import (
     RiskLevel,
 )
 
-EARLIEST = dt.date(1900, 1, 1)
 #: Blank goal rows offered under the current goals.
 BLANK_GOALS = 3
 MAX_GOALS = 40
@@ -65,29 +65,9 @@ class DateField(forms.MultiValueField):
         )
 
     def compress(self, data_list: list[Any]) -> dt.date | None:
-        values = [str(value or "").strip() for value in (data_list or [])]
-        values += [""] * (3 - len(values))
-        if not any(values):
-            return None
-        names = ("day", "month", "year")
-        missing = [name for name, value in zip(names, values, strict=True) if not value]
-        title = self.what[0].upper() + self.what[1:]
-        if missing:
-            raise forms.ValidationError(
-                f"{title} must include a {' and a '.join(missing)}", code="incomplete"
-            )
-        day, month, year = values
-        try:
-            value = dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{title} must be a real date", code="invalid") from None
-        if len(year) != 4 or value < EARLIEST:
-            raise forms.ValidationError(
-                f"{title} must be a real date, with a 4-digit year", code="invalid"
-            )
-        if self.past and value > timezone.localdate():
-            raise forms.ValidationError(f"{title} must be today or in the past", code="future")
-        return value
+        parts = dict(zip(("day", "month", "year"), data_list or [], strict=False))
+        spec = DatePart(self.what, required=self.required, not_future=self.past)
+        return read_date(parts, "", spec)
 
 
 def date_parts(form: forms.Form, name: str) -> dict[str, str]:

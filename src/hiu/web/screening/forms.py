@@ -13,6 +13,7 @@ from django.utils import timezone
 from nhs_number.validate import is_valid as is_valid_nhs_number
 
 from hiu.web.clients.models import Sex
+from hiu.web.date_parts import DatePart, read_date
 from hiu.web.episodes.phases import Complexity
 from hiu.web.screening.models import Decision, DeclineReason
 from hiu.web.screening.services import CONSENT_REFUSED, ReferralDetails, Screening
@@ -151,28 +152,9 @@ class RenameReasonForm(forms.Form):
 # Referrals ---------------------------------------------------------------------------------
 
 
-def _date(parts: dict[str, str], what: str) -> dt.date:
-    """A date from the NHS.UK date input's day, month and year, or a ValidationError that says
-    what is wrong."""
-    missing = [name for name in ("day", "month", "year") if not parts[name]]
-    if len(missing) == 3:
-        raise forms.ValidationError(f"Enter {what}", code="required")
-    if missing:
-        raise forms.ValidationError(
-            f"{what[0].upper()}{what[1:]} must include a {' and a '.join(missing)}",
-            code="incomplete",
-        )
-    try:
-        day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        raise forms.ValidationError(
-            f"{what[0].upper()}{what[1:]} must be a real date", code="invalid"
-        ) from None
-    if len(parts["year"]) != 4:
-        raise forms.ValidationError(
-            f"{what[0].upper()}{what[1:]} must have a 4-digit year", code="invalid"
-        )
-    return day
+BORN = DatePart("the person's date of birth", earliest=EARLIEST_BIRTH)
+# The date may be today and the time still to come: ``_received_at`` checks them together.
+RECEIVED = DatePart("the date the referral came in", not_future=False)
 
 
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -281,26 +263,15 @@ class ReferralForm(forms.Form):
             raise forms.ValidationError(CONSENT_REFUSED)
         return True
 
-    def _parts(self, prefix: str) -> dict[str, str]:
-        return {
-            name: str(self.data.get(f"{prefix}_{name}") or "").strip()
-            for name in ("day", "month", "year")
-        }
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        today = timezone.localdate()
         try:
-            born = _date(self._parts("date_of_birth"), "the person's date of birth")
-            if born > today:
-                raise forms.ValidationError("The date of birth must be in the past")
-            if born < EARLIEST_BIRTH:
-                raise forms.ValidationError("The date of birth must be after 1900")
-            cleaned["date_of_birth"] = born
+            cleaned["date_of_birth"] = read_date(self.data, "date_of_birth", BORN)
         except forms.ValidationError as error:
             self.add_error("date_of_birth_day", error)
         try:
-            received_on = _date(self._parts("received"), "the date the referral came in")
+            received_on = read_date(self.data, "received", RECEIVED)
+            assert received_on is not None  # RECEIVED is required
             cleaned["received_at"] = self._received_at(received_on)
         except forms.ValidationError as error:
             self.add_error("received_day", error)
