@@ -50,6 +50,7 @@ HOLDING_DAYS = 84
 LIST_ACCEPTED = 6
 LIST_NOT_REACHED = 2
 LIST_DECLINED = 2
+LIST_UNSCREENED = 3
 #: Of those accepted, the first few wait for the lead to allocate them.
 LIST_UNALLOCATED = 2
 COMPLEXITIES = (Complexity.HIGH, Complexity.MEDIUM, Complexity.MEDIUM, Complexity.LOW)
@@ -360,19 +361,29 @@ def _from_the_list(
     service: Service, team: DemoTeam, run: IdentificationRun, today: dt.date
 ) -> None:
     """People on the latest list who are not yet clients: some accepted and being contacted,
-    some not reached after the attempts and closed."""
+    some not reached after the attempts and closed. Done once per list: a list whose people
+    have been screened already is left as it is."""
+    from hiu.web.screening.models import ScreeningDecision
+
+    if ScreeningDecision.objects.filter(identified_person__run=run).exists():
+        return
     known = set(Client.objects.filter(service=service).values_list("nhs_number", flat=True))
     people = [
         p
         for p in run.people.filter(mark__in=[Mark.NEW, Mark.CONTINUING]).order_by("rank")
         if p.nhs_number not in known and p.date_of_birth is not None
-    ][: LIST_ACCEPTED + LIST_NOT_REACHED + LIST_DECLINED]
-    declined = people[LIST_ACCEPTED + LIST_NOT_REACHED :]
-    people = people[: LIST_ACCEPTED + LIST_NOT_REACHED]
-    _decline(declined, team.lead)
-    for index, person in enumerate(people):
+    ]
+    # The top of the list is left for the team to screen; of the rest, the first are not
+    # reached and closed after the letters, then accepted and being contacted, then declined.
+    rest = people[LIST_UNSCREENED:]
+    closing = rest[:LIST_NOT_REACHED]
+    contacting = rest[LIST_NOT_REACHED : LIST_NOT_REACHED + LIST_ACCEPTED]
+    _decline(rest[LIST_NOT_REACHED + LIST_ACCEPTED :][:LIST_DECLINED], team.lead)
+    for index, person in enumerate([*closing, *contacting]):
         manager = team.managers[index % len(team.managers)]
-        client = _client_from_list(service, person, None if index < LIST_UNALLOCATED else manager)
+        closes = person in closing
+        unallocated = not closes and index - len(closing) < LIST_UNALLOCATED
+        client = _client_from_list(service, person, None if unallocated else manager)
         rng = _rng(person.nhs_number)
         accepted = min(today, run.as_of + dt.timedelta(days=7 + index))
         episode = services.open_episode(
@@ -385,7 +396,8 @@ def _from_the_list(
             identified_person_id=person.pk,
             reason="Accepted at screening",
         )
-        attempts = 3 if index % 2 == 0 or index >= LIST_ACCEPTED else rng.randint(1, 2)
+        _record_acceptance(person, client, episode, team.lead, accepted)
+        attempts = 3 if index % 2 == 0 or closes else rng.randint(1, 2)
         for attempt in range(attempts):
             Contact.objects.create(
                 client=client,
@@ -397,7 +409,7 @@ def _from_the_list(
                 by_username=manager.get_username(),
                 note="No answer.",
             )
-        if index >= LIST_ACCEPTED:
+        if closes:
             closed_on = min(today, accepted + dt.timedelta(days=21))
             services.move(
                 episode,
@@ -406,6 +418,28 @@ def _from_the_list(
                 on=closed_on,
                 reason="Not reached after three attempts; letters sent to them and their GP",
             )
+
+
+def _record_acceptance(
+    person: IdentifiedPerson, client: Client, episode: Episode, lead: User, on: dt.date
+) -> None:
+    """The screening decision behind an acceptance the demo back-dates (the screening service
+    dates decisions now, and the demo's acceptances happened when the list was fresh)."""
+    from hiu.web.screening.models import Decision, ScreeningDecision
+
+    ScreeningDecision.objects.create(
+        service=client.service,
+        identified_person=person,
+        nhs_number=person.nhs_number,
+        list_as_of=person.run.as_of,
+        decision=Decision.ACCEPT,
+        complexity=episode.complexity,
+        decided_by=lead,
+        decided_by_username=lead.get_username(),
+        decided_at=_at(on, 9),
+        client=client,
+        episode=episode,
+    )
 
 
 def _decline(people: list[IdentifiedPerson], lead: User) -> None:
