@@ -540,10 +540,12 @@ def generate(root: Path, parameters: Parameters) -> dict[str, int]:
                 "threads": 2,
                 "memory_limit": "2GB",
                 "temp_directory": str(root / "tmp"),
-                "enable_progress_bar": False,
             },
         )
         try:
+            # Set on the connection, not in ``config``: DuckDB 1.5.6 refuses this option there
+            # ("Could not set option ... as a global option").
+            connection.execute("SET enable_progress_bar = false")
             connection.register("generated", reader)
             connection.execute(
                 f"COPY (SELECT * FROM generated) TO {sql_string(path)} "  # noqa: S608

@@ -4,11 +4,13 @@ Each virtual user is a thread with one keep-alive HTTP connection (``http.client
 session cookie of its own case manager, got by signing in through the sign-in page like a
 browser (CSRF cookie and token, then the POST). It loops: its home page (``/caseload/``), then
 the summary page of one of its own clients chosen at random, then (when the page exists) that
-client's activity page; each request is followed by a think time drawn uniformly between 0 and
-``think_ms``. Every response is read to the end; its latency is from sending the request to the
-last byte. Non-200 responses are errors (a redirect to the sign-in page is one). A keep-alive
-connection the server closed while the user was thinking is opened again and the request sent
-again, as a browser does; the time includes it.
+client's activity page; each request is followed by a think time drawn uniformly between the
+two bounds of ``think_ms`` (milliseconds), and each user waits one such time before its first
+request, so that users with seconds of think time do not all ask at once. Every response is
+read to the end; its latency is from sending the request to the last byte. Non-200 responses
+are errors (a redirect to the sign-in page is one). A keep-alive connection the server closed
+while the user was thinking is opened again and the request sent again, as a browser does;
+the time includes it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class Sample:
 class User:
     session: Session
     pages: list[str]
-    think_ms: float
+    #: The think time's bounds in milliseconds, drawn uniformly between them.
+    think_ms: tuple[float, float]
     rng: random.Random
     samples: list[Sample] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -122,9 +125,16 @@ def _retry(user: User, connection: http.client.HTTPConnection, page: str, path: 
         return 0
 
 
+def _think(user: User, until: float) -> None:
+    """Sleep one think time, but not past the end of the run."""
+    seconds = user.rng.uniform(*user.think_ms) / 1000
+    time.sleep(max(0.0, min(seconds, until - time.perf_counter())))
+
+
 def _run_user(user: User, host: str, port: int, until: float) -> None:
     connection = http.client.HTTPConnection(host, port, timeout=60)
     try:
+        _think(user, until)
         while time.perf_counter() < until:
             client_id = user.rng.choice(user.session.clients)
             for page in user.pages:
@@ -147,7 +157,7 @@ def _run_user(user: User, host: str, port: int, until: float) -> None:
                     connection.close()
                     connection = http.client.HTTPConnection(host, port, timeout=60)
                 user.samples.append(Sample(page, started, time.perf_counter() - started, status))
-                time.sleep(user.rng.uniform(0, user.think_ms) / 1000)
+                _think(user, until)
     finally:
         connection.close()
 
@@ -160,7 +170,7 @@ def run(
     *,
     warmup: float,
     duration: float,
-    think_ms: float,
+    think_ms: tuple[float, float],
     seed: int = 5,
 ) -> tuple[list[Sample], list[str], int]:
     """Run every user for ``warmup + duration`` seconds; returns the samples that started after

@@ -6,8 +6,9 @@ and prints one JSON line. For each page it makes ``N`` requests in this process 
 Django's test client, signed in as the clients' case managers, after two unmeasured ones, and
 reports the median and largest time, the SQL queries per request (count and their total time)
 and the slowest query's text (shortened; the data is synthetic). It also times the activity
-store read on its own (``monthly_activity``: opening the store's DuckDB connection and the
-query for one client) and the connection alone.
+store read on its own (``monthly_activity`` for one client: each kind's row groups that can hold
+the NHS number, counted by month), the first read apart: it parses the table files' footers,
+which are then kept, unless the activity page was profiled first in this process.
 """
 
 from __future__ import annotations
@@ -91,19 +92,17 @@ def page_profile(
 def store_profile(client_ids: list[int]) -> dict[str, Any]:
     store = activity_store()
     today = timezone.localdate()
-    connect_ms, read_ms = [], []
+    read_ms = []
     for client in Client.objects.filter(pk__in=client_ids):
         first_opened = client.episodes.order_by("opened_on").values_list("opened_on", flat=True)
         first, last = window(today, first_opened.first())
         started = time.perf_counter()
-        store.connect().close()
-        connect_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
         monthly_activity(store, client.nhs_number, first, last)
         read_ms.append((time.perf_counter() - started) * 1000)
+    first_read, read_ms = read_ms[0], read_ms[1:]
     return {
         "clients": len(read_ms),
-        "connect_median_ms": round(statistics.median(connect_ms), 1),
+        "first_read_ms": round(first_read, 1),
         "monthly_activity_median_ms": round(statistics.median(read_ms), 1),
         "monthly_activity_max_ms": round(max(read_ms), 1),
     }

@@ -20,32 +20,10 @@ import sys
 import time
 from typing import Any
 
-import activity_store
 import duckdb
 from activity_store import NATIONAL, Parameters, cached_store
 
 from hiu.store.store import Store, sql_string
-
-
-class _DuckDB:
-    """``duckdb`` for bench/activity_store.py, whose connections ask for
-    ``enable_progress_bar`` in their config: DuckDB 1.5.6 refuses that option there ("Could not
-    set option ... as a global option"), so it is set on the connection instead."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(duckdb, name)
-
-    @staticmethod
-    def connect(database: str = ":memory:", **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        config = dict(kwargs.pop("config", None) or {})
-        progress = config.pop("enable_progress_bar", None)
-        connection = duckdb.connect(database, config=config, **kwargs)
-        if progress is not None:
-            connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-        return connection
-
-
-activity_store.duckdb = _DuckDB()  # type: ignore[assignment,attr-defined]
 
 QUICK = Parameters(
     people=200_000,

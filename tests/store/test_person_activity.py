@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hiu.ingest.pipeline import import_file
-from hiu.store.person_activity import activity_since, person_counts
+from hiu.store.person_activity import activity_since, monthly_counts, person_counts
 from hiu.store.store import Store
 
 ADA, BEN, CY = "9434765919", "9990001006", "9990000018"
@@ -82,3 +82,22 @@ def test_new_activity_is_what_started_after_each_person_s_own_day(store: Store) 
 
 def test_new_activity_on_an_empty_store_is_nothing(tmp_path: Path) -> None:
     assert activity_since(Store(tmp_path / "empty"), {ADA: dt.date(2020, 1, 1)}) == {}
+
+
+def test_monthly_counts_count_each_kind_by_month_within_the_months_asked(store: Store) -> None:
+    counts = monthly_counts(store, ADA, dt.date(2026, 2, 1), dt.date(2026, 3, 1))
+    feb, mar = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+    # E1 (31 January) is before the first month; E4 (1 March) is in the last one.
+    assert counts == {
+        "ed_attendances": {feb: 2, mar: 1},
+        "ambulance_incidents": {feb: 1},
+        "nhs111_calls": {feb: 1},
+        "admissions": {feb: 2},
+    }
+    assert monthly_counts(store, BEN, feb, feb) == {}
+    assert monthly_counts(store, CY, feb, mar) == {}
+
+
+def test_monthly_counts_on_an_empty_store_is_none(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    assert monthly_counts(store, ADA, dt.date(2026, 1, 1), dt.date(2026, 12, 1)) is None

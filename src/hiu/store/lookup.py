@@ -35,19 +35,25 @@ class _Footer:
     unbounded: list[int]
 
 
-def person_rows(path: Path, nhs_number: str) -> pl.DataFrame:
-    """The rows of ``path`` for ``nhs_number``, without the store's bookkeeping columns."""
+def person_rows(path: Path, nhs_number: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """The rows of ``path`` for ``nhs_number``, without the store's bookkeeping columns; only
+    ``columns`` (those the file has, ``nhs_number`` always) when given: reading fewer columns
+    of the same row groups is most of the cost saved."""
     footer = _footer(path)
     first = bisect.bisect_left(footer.highs, nhs_number)
     last = bisect.bisect_right(footer.lows, nhs_number)
     groups = sorted({*range(first, last), *footer.unbounded})
-    if groups:
-        frame = pl.from_arrow(footer.file.read_row_groups(groups))
+    names = footer.file.schema_arrow.names
+    if columns is None:
+        wanted = [c for c in names if c not in INTERNAL]
     else:
-        frame = pl.from_arrow(footer.file.schema_arrow.empty_table())
+        wanted = ["nhs_number", *(c for c in columns if c in names and c != "nhs_number")]
+    if groups:
+        frame = pl.from_arrow(footer.file.read_row_groups(groups, columns=wanted))
+    else:
+        frame = pl.from_arrow(footer.file.schema_arrow.empty_table().select(wanted))
     assert isinstance(frame, pl.DataFrame)
-    keep = [c for c in frame.columns if c not in INTERNAL]
-    return frame.filter(pl.col("nhs_number") == nhs_number).select(keep)
+    return frame.filter(pl.col("nhs_number") == nhs_number)
 
 
 def _footer(path: Path) -> _Footer:

@@ -4,21 +4,19 @@
 four measures (the ones identification and the follow-ups count): A&E attendances, ambulance
 (999) incidents, NHS 111 calls and emergency admissions.
 
-One DuckDB query per page: every kind's rows for the client's NHS number, counted by month in
-the query. Tables are sorted by NHS number, so DuckDB reads only the row groups whose range
-holds the number (their ranges are in each file's footer, which the thread's connection keeps).
+Each kind's rows for the client's NHS number are read as ``Store.timeline`` reads them
+(``hiu.store.lookup``): tables are sorted by NHS number, so only the row groups whose range holds
+the number are read, and each file's footer is parsed once per thread and kept. They are counted
+by month in Polars (``hiu.store.person_activity.monthly_counts``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
-import duckdb
-
-from hiu.schemas import EMERGENCY_ADMISSION_METHODS, EXTRACTS
-from hiu.store.store import Store, sql_string
+from hiu.store.person_activity import monthly_counts
+from hiu.store.store import Store
 from hiu.web.episodes.services import add_months
 
 #: The measures shown, in order: (kind in the store, heading).
@@ -28,7 +26,6 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("nhs111_calls", "NHS 111 calls"),
     ("admissions", "Emergency admissions"),
 )
-_local = threading.local()
 
 #: At least this many months are shown, ending with the current one.
 MONTHS_SHOWN = 24
@@ -74,57 +71,12 @@ class MonthlyActivity:
         return sum(self.counts.get(kind, {}).values())
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
-    """This thread's DuckDB connection, kept between pages. Its object cache keeps each table
-    file's Parquet metadata (the NHS number range of every row group), so a page reads only
-    the row groups that can hold the client instead of parsing every footer again. A table
-    file never changes once written (each import writes a new one), so the cache stays true.
-    One connection per thread: a DuckDB connection is not shared between threads."""
-    connection: duckdb.DuckDBPyConnection | None = getattr(_local, "connection", None)
-    if connection is None:
-        connection = _local.connection = duckdb.connect(
-            ":memory:", config={"threads": 1, "enable_object_cache": True}
-        )
-    return connection
-
-
 def monthly_activity(
     store: Store, nhs_number: str, first: dt.date, last: dt.date
 ) -> MonthlyActivity:
     """The client's events per month from ``first`` to ``last`` (both month starts)."""
     months = months_between(first, last)
-    end = add_months(last, 1)
-    parts = []
-    parameters: list[object] = []
-    for kind, _ in MEASURES:
-        path = store.table_path(kind)
-        if path is None:
-            continue
-        column = EXTRACTS[kind].start
-        # Table paths come from the store's state and column names from hiu.schemas, never
-        # from a person or a file; the NHS number and the dates are parameters.
-        day = f"CAST({column} AS DATE)"
-        part = (
-            f"SELECT '{kind}' AS kind, CAST(date_trunc('month', {day}) AS DATE) AS month "  # noqa: S608
-            f"FROM read_parquet({sql_string(path)}) "
-            f"WHERE nhs_number = ? AND {day} >= ? AND {day} < ?"
-        )
-        parameters += [nhs_number, first, end]
-        if kind == "admissions":
-            codes = ", ".join(f"'{code}'" for code in sorted(EMERGENCY_ADMISSION_METHODS))
-            part += f" AND admission_method IN ({codes})"
-        parts.append(part)
-    if not parts:
+    counts = monthly_counts(store, nhs_number, first, last)
+    if counts is None:
         return MonthlyActivity(months=months, counts={}, store_has_activity=False)
-    query = (
-        "SELECT kind, month, count(*) FROM ("  # noqa: S608
-        + " UNION ALL ".join(parts)
-        + ") GROUP BY kind, month"
-    )
-    rows = _connection().execute(query, parameters).fetchall()
-    counts: dict[str, dict[dt.date, int]] = {}
-    for kind, month, n in rows:
-        if isinstance(month, dt.datetime):
-            month = month.date()
-        counts.setdefault(str(kind), {})[month] = int(n)
     return MonthlyActivity(months=months, counts=counts, store_has_activity=True)

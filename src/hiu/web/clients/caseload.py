@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
-from hiu.web.clients.due import Task, tasks_for
+from hiu.web.clients.due import Task, link_to, tasks_for
 from hiu.web.clients.models import Client
 from hiu.web.clients.querysets import ClientQuerySet
 from hiu.web.episodes.models import Episode, Pathway
@@ -134,12 +134,16 @@ class CaseloadRow:
     days_in_phase: int
     last_reached_at: dt.datetime | None
     alert: bool
+    #: The client's summary page: made here, not with ``url()`` per row in the template.
+    url: str
 
 
 @dataclass(frozen=True)
 class TaskRow:
     task: Task
     overdue: bool
+    #: The client's summary page: made here, not with ``url()`` per row in the template.
+    client_url: str
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,8 @@ def task_rows(tasks: list[Task], today: dt.date) -> list[TaskRow]:
     ordered = sorted(
         tasks, key=lambda t: (not t.is_overdue(today), t.due_on, t.client_name, t.what)
     )
-    return [TaskRow(task, task.is_overdue(today)) for task in ordered]
+    link = link_to("clients:detail", "client_id")
+    return [TaskRow(task, task.is_overdue(today), link(task.client_id)) for task in ordered]
 
 
 def task_kinds(tasks: list[Task]) -> list[tuple[str, str]]:
@@ -195,6 +200,7 @@ def caseload_rows(clients: ClientQuerySet, pathway: Pathway, today: dt.date) -> 
         .only("id", "given_name", "family_name", "nhs_number", "alert_active", "service_id")
         .order_by("family_name", "given_name", "id")
     )
+    link = link_to("clients:detail", "client_id")
     rows = []
     for client in found:
         phase = client.episode_phase  # type: ignore[attr-defined]
@@ -212,6 +218,7 @@ def caseload_rows(clients: ClientQuerySet, pathway: Pathway, today: dt.date) -> 
                 days_in_phase=max(0, (today - since).days),
                 last_reached_at=client.last_reached_at,  # type: ignore[attr-defined]
                 alert=client.alert_active,
+                url=link(client.pk),
             )
         )
     return rows

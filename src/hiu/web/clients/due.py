@@ -3,6 +3,10 @@
 Each app has a ``due.py`` with ``tasks_due(clients, today)`` returning its own ``Task``s (next
 contacts, plan reviews, consent renewal, holding checks, follow-ups, ...). The home page and
 the team view call ``tasks_for`` and never ask the apps one by one.
+
+The home page answers on every visit, so the sources read only the fields their tasks need
+(``values_list``, with counts and latest dates as subqueries) rather than whole model instances
+and their related sets, and build each kind of link from one ``reverse`` (``link_to``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+
 if TYPE_CHECKING:
     from hiu.web.clients.querysets import ClientQuerySet
+    from hiu.web.episodes.models import Pathway
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,39 @@ class Task:
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.due_on < today
+
+
+#: An id no database row has, reversed once and replaced by each row's id (``link_to``).
+_PLACEHOLDER = 2_147_483_646
+
+
+def link_to(url_name: str, kwarg: str) -> Callable[[int], str]:
+    """``reverse(url_name, kwargs={kwarg: id})`` for many ids, with one ``reverse``: the URL is
+    reversed with a placeholder id and the id put in its place."""
+    before, after = reverse(url_name, kwargs={kwarg: _PLACEHOLDER}).split(str(_PLACEHOLDER))
+
+    def link(object_id: int) -> str:
+        return f"{before}{object_id}{after}"
+
+    return link
+
+
+def full_name(given_name: str, family_name: str) -> str:
+    """As ``Client.full_name``, from the two fields read with ``values_list``."""
+    return f"{given_name} {family_name}"
+
+
+def pathways_by_service(service_ids: Iterable[int]) -> dict[int, Pathway]:
+    """Each service's pathway in one query (``pathway_for`` creates a missing one)."""
+    from hiu.web.accounts.models import Service
+    from hiu.web.episodes.models import Pathway
+    from hiu.web.episodes.services import pathway_for
+
+    wanted = set(service_ids)
+    found = {p.service_id: p for p in Pathway.objects.filter(service_id__in=wanted)}
+    for service in Service.objects.filter(pk__in=wanted - found.keys()):
+        found[service.pk] = pathway_for(service)
+    return found
 
 
 TaskSource = Callable[["ClientQuerySet", dt.date], Iterable[Task]]

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from hiu.web.clients.due import Task
+from hiu.web.clients.due import Task, full_name, link_to, pathways_by_service
 from hiu.web.clients.querysets import ClientQuerySet
-from hiu.web.contacts.attempts import runs_for_episodes
-from hiu.web.contacts.models import Visit
+from hiu.web.contacts.models import NO_CONTACT_KINDS, Channel, Contact, Letter, Visit
 from hiu.web.contacts.querysets import visits_in_progress
 from hiu.web.episodes.models import Episode
 from hiu.web.episodes.phases import ACTIVE, Phase
@@ -25,35 +24,86 @@ from hiu.web.episodes.phases import ACTIVE, Phase
 
 def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     tasks: list[Task] = []
-    episodes = list(
-        Episode.objects.filter(client__in=clients, phase__in=list(ACTIVE)).select_related(
-            "client__service"
+    # Each episode's run of attempts (``rules.attempt_run``) counted in the database: the
+    # unreached attempts (letters aside) with no reached contact and no no-contact letter at
+    # or after them, i.e. those since the last of either.
+    attempts = (
+        Contact.objects.filter(episode_id=OuterRef("pk"), reached=False)
+        .exclude(channel=Channel.LETTER)
+        .exclude(
+            Exists(
+                Contact.objects.filter(
+                    episode_id=OuterRef("episode_id"), reached=True, at__gte=OuterRef("at")
+                ).exclude(channel=Channel.LETTER)
+            )
+        )
+        .exclude(
+            Exists(
+                Letter.objects.filter(
+                    episode_id=OuterRef("episode_id"),
+                    kind__in=NO_CONTACT_KINDS,
+                    made_at__gte=OuterRef("at"),
+                )
+            )
         )
     )
-    runs = runs_for_episodes(episodes)
-    for episode in episodes:
-        client = episode.client
-        run = runs[episode.pk]
-        last = run.last_attempt
+    episodes = list(
+        Episode.objects.filter(client__in=clients, phase__in=list(ACTIVE))
+        .annotate(
+            attempts=Subquery(
+                attempts.order_by().values("episode_id").annotate(n=Count("id")).values("n")
+            ),
+            last_attempt=Subquery(attempts.order_by("-at").values("at")[:1]),
+        )
+        .values_list(
+            "client_id",
+            "client__given_name",
+            "client__family_name",
+            "client__service_id",
+            "client__service__pathway__contact_attempts_before_letter",
+            "phase",
+            "attempts",
+            "last_attempt",
+        )
+    )
+    # The service's pathway came with the rows; one is made only if the service has none yet.
+    missing = {row[3] for row in episodes if row[4] is None}
+    made = pathways_by_service(missing) if missing else {}
+    letters_link = link_to("contacts:client", "client_id")
+    new_link = link_to("contacts:new", "client_id")
+    for client_id, given, family, service_id, needed, phase, count, last in episodes:
         if last is None:
             continue
-        if run.letters_due:
-            url = reverse("contacts:client", kwargs={"client_id": client.pk})
+        if needed is None:
+            needed = made[service_id].contact_attempts_before_letter
+        if needed > 0 and count >= needed:
             what = "Send the no-contact letters"
             due_on = timezone.localdate(last)
-            tasks.append(Task(client.pk, client.full_name, what, due_on, url, "letter"))
-        elif episode.phase == Phase.CONTACTING:
-            url = reverse("contacts:new", kwargs={"client_id": client.pk})
-            what = f"Contact attempt {run.count + 1} of {run.needed}"
+            name = full_name(given, family)
+            tasks.append(Task(client_id, name, what, due_on, letters_link(client_id), "letter"))
+        elif phase == Phase.CONTACTING:
+            what = f"Contact attempt {count + 1} of {needed}"
             due_on = timezone.localdate(last) + dt.timedelta(days=1)
-            tasks.append(Task(client.pk, client.full_name, what, due_on, url, "contact"))
+            name = full_name(given, family)
+            tasks.append(Task(client_id, name, what, due_on, new_link(client_id), "contact"))
     overdue = visits_in_progress(Visit.objects.filter(client__in=clients)).filter(
         expected_back_at__lt=timezone.now()
     )
-    for visit in overdue.select_related("client"):
-        assert visit.expected_back_at is not None
-        url = reverse("contacts:check_out", kwargs={"visit_id": visit.pk})
+    check_out_link = link_to("contacts:check_out", "visit_id")
+    for visit_id, client_id, given, family, expected_back_at in overdue.values_list(
+        "id", "client_id", "client__given_name", "client__family_name", "expected_back_at"
+    ):
+        assert expected_back_at is not None
         what = "Check out of your visit"
-        due_on = timezone.localdate(visit.expected_back_at)
-        tasks.append(Task(visit.client_id, visit.client.full_name, what, due_on, url, "visit"))
+        due_on = timezone.localdate(expected_back_at)
+        tasks.append(
+            Task(
+                client_id,
+                full_name(given, family),
+                what,
+                due_on,
+                check_out_link(visit_id),
+                "visit",
+            )
+        )
     return tasks

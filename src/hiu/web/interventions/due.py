@@ -9,13 +9,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Q
-from django.urls import reverse
 
-from hiu.web.clients.due import Task
+from hiu.web.clients.due import Task, full_name, link_to
 from hiu.web.clients.querysets import ClientQuerySet
-from hiu.web.interventions.models import Intervention, SessionStatus
+from hiu.web.interventions.models import Intervention, InterventionSession, SessionStatus
 
 #: A referral this old with no start needs chasing.
 NOT_STARTED_AFTER = dt.timedelta(days=28)
@@ -30,38 +30,58 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             | Q(max_sessions__isnull=False)
             | Q(started_on__isnull=True, referred_on__lte=today - NOT_STARTED_AFTER)
         )
-        .select_related("client", "type")
-        .prefetch_related("sessions")
+        .values_list(
+            "id",
+            "client_id",
+            "client__given_name",
+            "client__family_name",
+            "type__name",
+            "planned_sessions",
+            "max_sessions",
+            "started_on",
+            "referred_on",
+        )
     )
-    for intervention in interventions:
-        client = intervention.client
-        url = reverse("interventions:detail", kwargs={"intervention_id": intervention.pk})
-        name = intervention.type.name
-        review_at = intervention.planned_sessions or intervention.max_sessions
+    rows = list(interventions)
+    # The attended sessions' days of the interventions that have a number to review at.
+    reviewed = [row[0] for row in rows if row[5] or row[6]]
+    attended: dict[int, list[dt.date]] = defaultdict(list)
+    for intervention_id, on in (
+        InterventionSession.objects.filter(
+            intervention_id__in=reviewed, status=SessionStatus.ATTENDED
+        )
+        .order_by("intervention_id", "on")
+        .values_list("intervention_id", "on")
+    ):
+        attended[intervention_id].append(on)
+    link = link_to("interventions:detail", "intervention_id")
+    for row in rows:
+        intervention_id, client_id, given, family, name = row[:5]
+        planned_sessions, max_sessions, started_on, referred_on = row[5:]
+        url = link(intervention_id)
+        review_at = planned_sessions or max_sessions
         if review_at:
-            attended = sorted(
-                s.on for s in intervention.sessions.all() if s.status == SessionStatus.ATTENDED
-            )
-            if len(attended) >= review_at:
+            days = attended[intervention_id]
+            if len(days) >= review_at:
                 tasks.append(
                     Task(
-                        client.pk,
-                        client.full_name,
+                        client_id,
+                        full_name(given, family),
                         f"Planned sessions reached: review ({name})",
-                        attended[review_at - 1],
+                        days[review_at - 1],
                         url,
                         "intervention",
                     )
                 )
-        if intervention.started_on is None:
-            days = (today - intervention.referred_on).days
-            if intervention.referred_on + NOT_STARTED_AFTER <= today:
+        if started_on is None:
+            days_ago = (today - referred_on).days
+            if referred_on + NOT_STARTED_AFTER <= today:
                 tasks.append(
                     Task(
-                        client.pk,
-                        client.full_name,
-                        f"Referred {days} days ago and not started ({name})",
-                        intervention.referred_on + NOT_STARTED_AFTER,
+                        client_id,
+                        full_name(given, family),
+                        f"Referred {days_ago} days ago and not started ({name})",
+                        referred_on + NOT_STARTED_AFTER,
                         url,
                         "intervention",
                     )

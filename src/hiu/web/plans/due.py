@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
+from django.db.models import OuterRef, Subquery
 
-from hiu.web.clients.due import Task
+from hiu.web.clients.due import Task, full_name, link_to
 from hiu.web.clients.querysets import ClientQuerySet
 from hiu.web.plans.models import ActionPlan, Consent, ConsentLevel
 from hiu.web.plans.querysets import with_open_episode
@@ -28,55 +28,54 @@ WRITTEN_CONSENT_DAYS = 14
 
 def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     horizon = today + dt.timedelta(days=SHOW_DAYS_AHEAD)
-    open_clients = with_open_episode(clients)
-    names = {client.pk: client.full_name for client in open_clients}
-    if not names:
-        return []
+    # Each client's current consent (the first of theirs in the model's order) and current
+    # action plan (the latest version), as subqueries: one query, whatever the caseload.
+    consent = Consent.objects.filter(client_id=OuterRef("pk")).order_by("-given_on", "-id")
+    plan = ActionPlan.objects.filter(client_id=OuterRef("pk")).order_by("-version")
+    rows = list(
+        with_open_episode(clients)
+        .annotate(
+            consent_given_on=Subquery(consent.values("given_on")[:1]),
+            consent_review_on=Subquery(consent.values("review_on")[:1]),
+            consent_level=Subquery(consent.values("level")[:1]),
+            consent_withdrawn_on=Subquery(consent.values("withdrawn_on")[:1]),
+            plan_review_on=Subquery(plan.values("review_on")[:1]),
+        )
+        .order_by("id")
+        .values_list(
+            "id",
+            "given_name",
+            "family_name",
+            "consent_given_on",
+            "consent_review_on",
+            "consent_level",
+            "consent_withdrawn_on",
+            "plan_review_on",
+        )
+    )
+    consent_link = link_to("plans:record_consent", "client_id")
+    plan_link = link_to("plans:edit_plan", "client_id")
     tasks: list[Task] = []
-
-    # The current consent of each client: the first of theirs in the model's order.
-    seen: set[int] = set()
-    for consent in Consent.objects.filter(client_id__in=names).order_by(
-        "client_id", "-given_on", "-id"
-    ):
-        if consent.client_id in seen:
+    for client_id, given, family, given_on, review_on, level, withdrawn_on, _ in rows:
+        if given_on is None or withdrawn_on is not None:
             continue
-        seen.add(consent.client_id)
-        if consent.withdrawn_on is not None:
-            continue
-        url = reverse("plans:record_consent", kwargs={"client_id": consent.client_id})
-        if consent.review_on <= horizon:
-            tasks.append(_task(consent.client_id, names, "Renew consent", consent.review_on, url))
-        written_due = consent.given_on + dt.timedelta(days=WRITTEN_CONSENT_DAYS)
-        if consent.level == ConsentLevel.VERBAL and written_due <= horizon:
-            tasks.append(_task(consent.client_id, names, "Take written consent", written_due, url))
-
-    seen = set()
-    for plan in ActionPlan.objects.filter(client_id__in=names).order_by("client_id", "-version"):
-        if plan.client_id in seen:
-            continue
-        seen.add(plan.client_id)
-        if plan.review_on <= horizon:
-            url = reverse("plans:edit_plan", kwargs={"client_id": plan.client_id})
+        name = full_name(given, family)
+        url = consent_link(client_id)
+        if review_on <= horizon:
+            tasks.append(Task(client_id, name, "Renew consent", review_on, url, "consent"))
+        written_due = given_on + dt.timedelta(days=WRITTEN_CONSENT_DAYS)
+        if level == ConsentLevel.VERBAL and written_due <= horizon:
+            tasks.append(Task(client_id, name, "Take written consent", written_due, url, "consent"))
+    for client_id, given, family, *_, plan_review_on in rows:
+        if plan_review_on is not None and plan_review_on <= horizon:
             tasks.append(
-                _task(plan.client_id, names, "Review the action plan", plan.review_on, url, "plan")
+                Task(
+                    client_id,
+                    full_name(given, family),
+                    "Review the action plan",
+                    plan_review_on,
+                    plan_link(client_id),
+                    "plan",
+                )
             )
     return tasks
-
-
-def _task(
-    client_id: int,
-    names: dict[int, str],
-    what: str,
-    due_on: dt.date,
-    url: str,
-    kind: str = "consent",
-) -> Task:
-    return Task(
-        client_id=client_id,
-        client_name=names[client_id],
-        what=what,
-        due_on=due_on,
-        url=url,
-        kind=kind,
-    )

@@ -5,42 +5,44 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from hiu.web.clients.due import Task
+from hiu.web.clients.due import Task, full_name, link_to
 from hiu.web.clients.querysets import ClientQuerySet
+from hiu.web.contacts.models import Contact
 from hiu.web.episodes.phases import Phase
 from hiu.web.screening.models import Referral
-from hiu.web.screening.services import first_contacts
 
 #: Phases of the referral's episode in which its first contact is still a task.
 WORKED = (Phase.CONTACTING, Phase.ENGAGED)
 
 
-def _contacts_url(client_id: int) -> str:
-    """The client's contacts page, where the first contact is recorded."""
-    return reverse("contacts:client", kwargs={"client_id": client_id})
-
-
 def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     # Only while the episode is being worked: once it is in holding (no answer after the
     # attempts and the letters), stepped down or closed, the first contact is no longer a task.
-    referrals = list(
-        Referral.objects.filter(client__in=clients, episode__phase__in=WORKED).select_related(
-            "client"
+    # A referral's first contact is the earliest contact that reached the client at or after it
+    # was received (``services.first_contacts``); attempts that did not reach them do not count.
+    contacted = Contact.objects.filter(
+        client_id=OuterRef("client_id"), reached=True, at__gte=OuterRef("received_at")
+    )
+    referrals = (
+        Referral.objects.filter(client__in=clients, episode__phase__in=WORKED)
+        .exclude(Exists(contacted))
+        .values_list(
+            "client_id", "client__given_name", "client__family_name", "first_contact_due_at"
         )
     )
-    contacted = first_contacts(referrals)
+    # The client's contacts page, where the first contact is recorded.
+    link = link_to("contacts:client", "client_id")
     return [
         Task(
-            client_id=referral.client_id,
-            client_name=referral.client.full_name,
+            client_id=client_id,
+            client_name=full_name(given, family),
             what="First contact for referral",
-            due_on=timezone.localdate(referral.first_contact_due_at),
-            url=_contacts_url(referral.client_id),
+            due_on=timezone.localdate(due_at),
+            url=link(client_id),
             kind="referral",
         )
-        for referral in referrals
-        if contacted[referral.pk] is None
+        for client_id, given, family, due_at in referrals
     ]
