@@ -15,6 +15,7 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest
 from hiu.web.audit.service import record_client_view
 from hiu.web.clients.models import Client
 from hiu.web.clients.sections import CLIENT_PAGES, ClientPage
+from hiu.web.episodes.phases import Phase
 from hiu.web.plans.models import sharing_stopped_on
 
 
@@ -49,7 +50,7 @@ class RecordHeader:
 
 
 def record_header(client: Client) -> RecordHeader:
-    episode = client.episodes.exclude(phase="closed").first()
+    episode = client.episodes.exclude(phase=Phase.CLOSED).first()
     phase = episode.get_phase_display() if episode is not None else "No open episode"
     return RecordHeader(
         client=client,

@@ -79,7 +79,6 @@ class ReopenForm(forms.Form):
             "max_length": f"Why must be {REASON_MAX:,} characters or fewer",
         },
     )
-    alert = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class DismissForm(forms.Form):

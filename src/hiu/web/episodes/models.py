@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
-from hiu.web.episodes.phases import Complexity, Phase, WayIn
+from hiu.web.episodes.phases import ACTIVE, Complexity, Phase, WayIn
 from hiu.web.episodes.querysets import EpisodeQuerySet, RelapseAlertQuerySet
 
 
@@ -58,10 +58,11 @@ class Pathway(models.Model):
 
     def weight(self, complexity: str) -> int:
         """A client's weight in the caseload; a client not yet tiered counts as medium."""
-        return {
-            Complexity.HIGH: self.weight_high,
-            Complexity.LOW: self.weight_low,
-        }.get(Complexity(complexity) if complexity else Complexity.MEDIUM, self.weight_medium)
+        if complexity == Complexity.HIGH:
+            return self.weight_high
+        if complexity == Complexity.LOW:
+            return self.weight_low
+        return self.weight_medium
 
 
 class Episode(models.Model):
@@ -111,7 +112,7 @@ class Episode(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.phase in {Phase.SCREENING, Phase.CONTACTING, Phase.ENGAGED, Phase.HOLDING}
+        return self.phase in ACTIVE
 
 
 class PhaseChange(models.Model):

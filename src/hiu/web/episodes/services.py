@@ -181,7 +181,6 @@ def reopen_after_relapse(
     *,
     by: User,
     reason: str,
-    alert: RelapseAlert | None = None,
     on: dt.date | None = None,
     request: HttpRequest | None = None,
 ) -> Episode:
@@ -215,20 +214,14 @@ def reopen_after_relapse(
         relapse_of=previous,
         request=request,
     )
-    alerts = RelapseAlert.objects.filter(client=client, resolved_at__isnull=True)
-    if alert is not None:
-        alerts = alerts | RelapseAlert.objects.filter(pk=alert.pk)
-    alerts.update(
+    # Every alert still open for the client is answered by the re-opening.
+    RelapseAlert.objects.filter(client=client, resolved_at__isnull=True).update(
         resolved_at=timezone.now(),
         resolution="reopened",
         resolution_note=reason,
         resolved_by=by,
     )
     return episode
-
-
-def _month_before(day: dt.date) -> dt.date:
-    return add_months(day, -1)
 
 
 @transaction.atomic
@@ -248,7 +241,7 @@ def record_holding_check(
     counts = person_counts(
         store,
         episode.client.nhs_number,
-        _month_before(checked_on),
+        add_months(checked_on, -1),
         checked_on + dt.timedelta(days=1),
     )
     check = HoldingCheck.objects.create(

@@ -18,6 +18,7 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record, record_client_view
+from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
 from hiu.web.date_parts import initial_parts
 from hiu.web.episodes import services
@@ -161,8 +162,6 @@ def holding_check(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
 
 @role_required(*CASEWORK)
 def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpResponse:
-    from hiu.web.clients.models import Client
-
     due = get_object_or_404(
         FollowUp.objects.select_related("episode__client"),
         pk=follow_up_id,
@@ -191,20 +190,11 @@ def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpRespo
 @role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER)
 def reopen(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
-    form = ReopenForm(request.POST or None, initial={"alert": request.GET.get("alert")})
+    form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        alert = None
-        if form.cleaned_data["alert"]:
-            alert = RelapseAlert.objects.filter(
-                client=client, pk=form.cleaned_data["alert"]
-            ).first()
         try:
             services.reopen_after_relapse(
-                client,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                alert=alert,
-                request=request,
+                client, by=request.user, reason=form.cleaned_data["reason"], request=request
             )
         except services.MoveNotAllowed as refusal:
             form.add_error("reason", str(refusal))
@@ -218,8 +208,6 @@ def reopen(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 @role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER)
 def dismiss(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
-    from hiu.web.clients.models import Client
-
     alert = get_object_or_404(
         RelapseAlert.objects.select_related("client", "episode"),
         pk=alert_id,
