@@ -36,6 +36,15 @@ class Action(models.TextChoices):
     DOWNLOAD_LETTER = "download_letter", "Downloaded a letter"
     CHANGE_SERVICE_SETTINGS = "change_service_settings", "Changed the service's casework settings"
     VIEW_BEFRIENDING_REFERRAL = "view_befriending_referral", "Viewed a befriending referral"
+    RECORD_OUTCOME = "record_outcome", "Recorded an outcome measure"
+    CHANGE_OUTCOME_SETTINGS = (
+        "change_outcome_settings",
+        "Changed the service's experience questionnaire",
+    )
+    VIEW_OUTCOME_SUMMARY = "view_outcome_summary", "Viewed the service's outcome summary"
+    RUN_EVALUATION = "run_evaluation", "Ran the service evaluation"
+    VIEW_EVALUATION = "view_evaluation", "Viewed the service evaluation"
+    CHANGE_UNIT_COSTS = "change_unit_costs", "Changed the unit costs"
 
 
 class AppendOnlyError(RuntimeError):
