@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from hiu.evaluate.cli import evaluate_command
 from hiu.identify.cli import identify_command
 from hiu.ingest.cli import import_command, store_app
 from hiu.synth.cli import synth_command
@@ -18,6 +19,7 @@ app.command("synth")(synth_command)
 app.command("import")(import_command)
 app.add_typer(store_app, name="store")
 app.command("identify")(identify_command)
+app.command("evaluate")(evaluate_command)
 
 
 def main() -> None:

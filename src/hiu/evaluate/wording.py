@@ -1,0 +1,187 @@
+"""How the evaluation's numbers and names read on a page, in one place.
+
+The HTML report (``hiu.evaluate.report``) and the web app's evaluation page both show numbers
+through these functions, so a relative change reads the same everywhere:
+``-20% (95% CI -31% to -8%)``. A number the engine could not estimate is ``null`` in
+``evaluation.json`` (never NaN) and reads "not estimable".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MINUS = "\u2212"  # a true minus sign, which screen readers say as "minus"
+NOT_ESTIMABLE = "not estimable"
+
+#: Activity keys of ``evaluation.json`` (``run.activities``) as people say them.
+ACTIVITY_LABELS: dict[str, str] = {
+    "ed_attendances": "A&E attendances",
+    "ambulance_incidents": "Ambulance incidents",
+    "nhs111_calls": "NHS 111 calls",
+    "admissions": "Emergency admissions",
+    "bed_days": "Bed days",
+}
+
+#: The same, inside a sentence.
+ACTIVITY_WORDS: dict[str, str] = {
+    "ed_attendances": "A&E attendances",
+    "ambulance_incidents": "ambulance incidents",
+    "nhs111_calls": "NHS 111 calls",
+    "admissions": "emergency admissions",
+    "bed_days": "bed days",
+}
+
+#: The matching variables of hiu.evaluate.matching, as people say them.
+VARIABLE_LABELS: dict[str, str] = {
+    "sex": "sex",
+    "female": "female (share)",
+    "age": "age",
+    "age_band": "10-year age band",
+    "imd_decile": "IMD decile",
+    "imd_quintile": "IMD quintile",
+    "ed_period": "A&E attendances in the list's period",
+    "ed_earlier_1": "A&E attendances, the period before",
+    "ed_earlier_2": "A&E attendances, two periods before",
+    "ed_earlier_3": "A&E attendances, three periods before",
+    "ambulance_year": "ambulance incidents, prior year",
+    "nhs111_year": "NHS 111 calls, prior year",
+    "admissions_year": "emergency admissions, prior year",
+}
+
+#: The three estimates DESIGN §7 asks for, side by side, in the order the report shows them.
+METHODS: tuple[str, ...] = ("naive", "not_engaged", "matched")
+METHOD_LABELS: dict[str, str] = {
+    "naive": "Before and after (naive)",
+    "not_engaged": "Against people identified but not engaged",
+    "matched": "Against a matched comparison group",
+}
+METHOD_SHORT: dict[str, str] = {
+    "naive": "Naive before and after",
+    "not_engaged": "Not-engaged comparison",
+    "matched": "Matched comparison",
+}
+
+
+def activity_label(key: str) -> str:
+    return ACTIVITY_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def activity_words(key: str) -> str:
+    return ACTIVITY_WORDS.get(key, key.replace("_", " "))
+
+
+def variable_label(key: str) -> str:
+    """A matching variable's name in words, with its first letter capitalised."""
+    text = VARIABLE_LABELS.get(key, key)
+    return text[:1].upper() + text[1:]
+
+
+def variable_words(key: str) -> str:
+    return VARIABLE_LABELS.get(key, key)
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, or None for null (and, defensively, for NaN or a non-number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _signed(text: str, negative: bool) -> str:
+    return f"{MINUS}{text}" if negative else text
+
+
+def percent_change(value: Any) -> str:
+    """A relative change as a whole percentage with its sign: -0.2 reads ``-20%`` (true minus)."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    whole = round(number * 100)
+    if whole == 0:
+        return "0%"
+    return f"+{whole}%" if whole > 0 else f"{MINUS}{-whole}%"
+
+
+def estimate(result: Any) -> str:
+    """An estimate with its interval: ``-20% (95% CI -31% to -8%)``."""
+    if not isinstance(result, dict) or _number(result.get("estimate")) is None:
+        return NOT_ESTIMABLE
+    text = percent_change(result["estimate"])
+    low, high = _number(result.get("ci_low")), _number(result.get("ci_high"))
+    if low is None or high is None:
+        return f"{text} (no interval)"
+    return f"{text} (95% CI {percent_change(low)} to {percent_change(high)})"
+
+
+def change_words(value: Any) -> str:
+    """``40% lower``, ``12% higher``, ``no different``: a change as a sentence says it."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    whole = round(number * 100)
+    if whole == 0:
+        return "no different"
+    return f"{abs(whole)}% {'lower' if whole < 0 else 'higher'}"
+
+
+def interval_includes_no_change(result: Any) -> bool:
+    if not isinstance(result, dict):
+        return False
+    low, high = _number(result.get("ci_low")), _number(result.get("ci_high"))
+    return low is not None and high is not None and low <= 0 <= high
+
+
+def decimal(value: Any, places: int = 2) -> str:
+    """A number with thousands separators and a true minus sign; null reads "not estimable"."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    text = f"{abs(number):,.{places}f}"
+    return _signed(text, number < 0 and float(text.replace(",", "")) != 0)
+
+
+def rate(value: Any) -> str:
+    """Events per person-year: two decimals below 10, one below 100, none above."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    places = 2 if abs(number) < 10 else 1 if abs(number) < 100 else 0
+    return decimal(number, places)
+
+
+def count(value: Any) -> str:
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    return decimal(round(number), 0)
+
+
+def money(value: Any) -> str:
+    """Pounds to the nearest pound: ``£1,234``, ``-£560``."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    pounds = round(number)
+    return _signed(f"£{abs(pounds):,}", pounds < 0)
+
+
+def unit_money(value: Any) -> str:
+    """A unit cost in pounds and pence: ``£418.00``."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    return _signed(f"£{abs(number):,.2f}", number < 0 and round(abs(number), 2) != 0)
+
+
+def proportion(value: Any) -> str:
+    """A proportion as a percentage with one decimal: 0.183 reads ``18.3%``."""
+    number = _number(value)
+    if number is None:
+        return NOT_ESTIMABLE
+    return f"{decimal(number * 100, 1)}%"
+
+
+def window_label(window: Any) -> str:
+    return f"{window} months"
