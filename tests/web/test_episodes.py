@@ -251,7 +251,9 @@ def test_a_holding_check_keeps_the_month_s_activity_from_the_store(
 ) -> None:
     episode = _episode(client_record, worker, phase=Phase.ENGAGED)
     services.move(episode, Phase.HOLDING, by=worker, on=TODAY - dt.timedelta(days=60))
-    checked = TODAY - dt.timedelta(days=1)
+    # Two days back, so that the day after the check is yesterday: an attendance at 10:00 today
+    # would be "in the future" to the importer when the test runs before 10:00.
+    checked = TODAY - dt.timedelta(days=2)
     month_before = services.add_months(checked, -1)
     store = _store(
         data_dir,
