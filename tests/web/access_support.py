@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-CASEWORK_NAMESPACES = frozenset({"episodes", "screening", "contacts", "plans", "interventions"})
+CASEWORK_NAMESPACES = frozenset(
+    {"episodes", "screening", "contacts", "plans", "interventions", "outcomes", "evaluation"}
+)
 
 
 def _walk(resolver: URLResolver, namespace: str = "") -> set[str]:

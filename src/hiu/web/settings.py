@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "hiu.web.contacts",
     "hiu.web.plans",
     "hiu.web.interventions",
+    "hiu.web.outcomes",
+    "hiu.web.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("hiu.web.contacts.urls")),
     path("", include("hiu.web.plans.urls")),
     path("", include("hiu.web.interventions.urls")),
+    path("", include("hiu.web.outcomes.urls")),
+    path("", include("hiu.web.evaluation.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

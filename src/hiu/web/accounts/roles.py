@@ -45,6 +45,8 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("Identification", "identification:runs"),
         NavItem("Find a client", "clients:search"),
         NavItem("Clients", "clients:list"),
+        NavItem("Outcomes", "outcomes:summary"),
+        NavItem("Evaluation", "evaluation:overview"),
         NavItem("Service settings", "episodes:pathway"),
     ),
     Role.CASE_MANAGER: (
@@ -62,6 +64,8 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("Identification", "identification:runs"),
         NavItem("Find a client", "clients:search"),
         NavItem("Clients", "clients:list"),
+        NavItem("Outcomes", "outcomes:summary"),
+        NavItem("Evaluation", "evaluation:overview"),
         NavItem("Letter templates", "contacts:templates"),
     ),
     Role.VOLUNTEER_COORDINATOR: (

@@ -78,6 +78,7 @@ SOURCES = (
     "hiu.web.contacts.due",
     "hiu.web.plans.due",
     "hiu.web.interventions.due",
+    "hiu.web.outcomes.due",
 )
 
 

@@ -24,4 +24,5 @@ CLIENT_PAGES: tuple[ClientPage, ...] = (
     ClientPage("Consent", "plans:consent"),
     ClientPage("Assessment and plans", "plans:client"),
     ClientPage("Interventions", "interventions:client"),
+    ClientPage("Outcomes", "outcomes:client"),
 )

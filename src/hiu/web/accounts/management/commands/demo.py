@@ -17,6 +17,7 @@ from hiu.web.accounts.demo import (
     create_demo_service,
     import_demo_activity,
     make_demo_caseload,
+    make_demo_evaluation,
     make_demo_lists,
 )
 from hiu.web.accounts.models import Service
@@ -58,6 +59,10 @@ class Command(BaseCommand):
                 f"{n} {phase.replace('_', ' ')}" for phase, n in sorted(counts.items())
             )
             self.stdout.write(f"Caseload: {phases}.")
+            evaluation = make_demo_evaluation(service)
+            if evaluation is not None:
+                outcome = evaluation.error or "finished"
+                self.stdout.write(f"Evaluation ({evaluation.replicates} replicates): {outcome}")
         self.stdout.write("Demo sign-ins (every one uses the same password):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<16} {user.role.label}")

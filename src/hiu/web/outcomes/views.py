@@ -1,0 +1,293 @@
+"""Outcome pages. Thin: the client is opened through ``clients.record`` (scoped to the user's
+service), display comes from presenters, every change from services (which audit it).
+POST, redirect, GET.
+
+Every page of a client's record is rendered by ``_record_page``, which writes the VIEW_CLIENT
+audit event: on a GET, and on a POST whose form comes back with its errors (the page shows the
+record again). One helper, so no way of rendering the record escapes the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hiu.outcomes import INSTRUMENTS, Instrument
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
+from hiu.web.accounts.roles import Role, has_role
+from hiu.web.audit.models import Action
+from hiu.web.audit.service import record, record_client_view
+from hiu.web.clients.models import Client
+from hiu.web.clients.record import client_to_change, record_header
+from hiu.web.date_parts import initial_parts
+from hiu.web.outcomes import services
+from hiu.web.outcomes.forms import (
+    BLANK_QUESTIONS,
+    GoalRatingForm,
+    MeasureForm,
+    PremForm,
+    QuestionnaireForm,
+)
+from hiu.web.outcomes.kpis import parse_quarter, quarter_of, service_summary
+from hiu.web.outcomes.models import PointInCare
+from hiu.web.outcomes.presenters import client_outcomes
+from hiu.web.outcomes.querysets import current_goals
+from hiu.web.outcomes.questionnaire import current_questionnaire, version_rows
+from hiu.web.outcomes.services import Refused
+
+CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+SUMMARY = (Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _record_page(
+    request: AuthenticatedHttpRequest,
+    client: Client,
+    template: str,
+    page: str,
+    **context: Any,
+) -> HttpResponse:
+    """Render a page of the client's record, and write that it was viewed."""
+    record_client_view(request, client.pk, page=page)
+    form = context.get("form")
+    context["errors"] = (
+        {name: [str(m) for m in ms] for name, ms in form.errors.items()} if form else {}
+    )
+    context.update(header=record_header(client), points=PointInCare.choices, today=_today())
+    return render(request, f"outcomes/{template}.jinja", context)
+
+
+def _refuse(form: Any, refusal: Refused, fallback: str) -> None:
+    """Put a refusal on its field; a date's on its day box, where the page shows date errors."""
+    field = refusal.field
+    if f"{field}_day" in form.fields:
+        field = f"{field}_day"
+    form.add_error(field if field in form.fields else fallback, str(refusal))
+
+
+def _own_service(request: AuthenticatedHttpRequest) -> Service:
+    service = service_of(request)
+    if service is None:
+        raise PermissionDenied
+    return service
+
+
+# -- The client's Outcomes tab ------------------------------------------------------------------
+
+
+@role_required(*CASEWORK)
+def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    return _record_page(request, client, "client", "outcomes", view=client_outcomes(client))
+
+
+# -- Recording a questionnaire ------------------------------------------------------------------
+
+
+@role_required(*CASEWORK)
+def record_measure(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("instrument", "")
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None:
+        # First step: which questionnaire. A wrong or missing choice, once the choice was
+        # sent ("chosen"), asks again with an error.
+        sent = bool(code) or "chosen" in source or request.method == "POST"
+        return _record_page(
+            request,
+            client,
+            "choose",
+            "record_outcome",
+            instruments=list(INSTRUMENTS.values()),
+            choice_error="Select the questionnaire the client completed" if sent else "",
+        )
+    if request.method != "POST":
+        form = MeasureForm(
+            instrument=instrument, initial={**initial_parts("completed_on", _today())}
+        )
+        return _measure_form(request, client, instrument, form)
+    form = MeasureForm(request.POST, instrument=instrument)
+    if form.is_valid():
+        try:
+            saved = services.record_measure(
+                client,
+                instrument,
+                by=request.user,
+                completed_on=form.cleaned_data["completed_on"],
+                point=form.cleaned_data["point"],
+                answers=form.answers(),
+                request=request,
+            )
+        except Refused as refusal:
+            _refuse(form, refusal, f"item_{instrument.items[0].number}")
+        else:
+            scored = "scored" if saved.scored else "recorded, but could not be scored"
+            messages.success(request, f"{instrument.name} {scored}")
+            return redirect("outcomes:client", client_id=client.pk)
+    return _measure_form(request, client, instrument, form)
+
+
+def _measure_form(
+    request: AuthenticatedHttpRequest, client: Client, instrument: Instrument, form: MeasureForm
+) -> HttpResponse:
+    return _record_page(
+        request, client, "record", "record_outcome", form=form, instrument=instrument
+    )
+
+
+# -- Goal ratings -------------------------------------------------------------------------------
+
+
+@role_required(*CASEWORK)
+def rate_goals(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    goals = current_goals(client)
+    if request.method != "POST":
+        form = GoalRatingForm(goals=goals, initial=initial_parts("rated_on", _today()))
+    else:
+        form = GoalRatingForm(request.POST, goals=goals)
+        if goals and form.is_valid():
+            try:
+                services.rate_goals(
+                    client,
+                    by=request.user,
+                    rated_on=form.cleaned_data["rated_on"],
+                    lines=[services.GoalLine(goal, rating) for goal, rating in form.ratings()],
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal, "rated_on_day")
+            else:
+                messages.success(request, "Goal ratings saved")
+                return redirect("outcomes:client", client_id=client.pk)
+    return _record_page(request, client, "goals", "rate_goals", form=form, goals=goals)
+
+
+# -- A client's experience questionnaire --------------------------------------------------------
+
+
+@role_required(*CASEWORK)
+def record_prem(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    questionnaire = current_questionnaire(client.service)
+    if request.method != "POST":
+        form = PremForm(
+            questions=questionnaire.questions,
+            initial={**initial_parts("completed_on", _today()), "point": PointInCare.STEP_DOWN},
+        )
+    else:
+        form = PremForm(request.POST, questions=questionnaire.questions)
+        shown = form.cleaned_data.get("version") if form.is_valid() else None
+        changed = shown is not None and shown != questionnaire.version
+        if changed:
+            # The lead saved a new version while this one was being filled in: its answers
+            # may mean something else now. Show the new version to check.
+            form = PremForm(
+                {**request.POST.dict(), "version": questionnaire.version},
+                questions=questionnaire.questions,
+            )
+            form.is_valid()
+            form.add_error(
+                f"answer_{questionnaire.questions[0].key}",
+                "The service's questionnaire changed while you were filling it in: check the "
+                "answers and save again",
+            )
+        elif form.is_valid():
+            try:
+                services.record_prem(
+                    client,
+                    questionnaire,
+                    by=request.user,
+                    completed_on=form.cleaned_data["completed_on"],
+                    point=form.cleaned_data["point"],
+                    answers=form.answers(),
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal, "completed_on_day")
+            else:
+                messages.success(request, "Experience questionnaire recorded")
+                return redirect("outcomes:client", client_id=client.pk)
+    return _record_page(
+        request, client, "prem", "record_experience", form=form, questionnaire=questionnaire
+    )
+
+
+# -- The service's experience questionnaire (service lead) --------------------------------------
+
+
+@role_required(Role.SERVICE_LEAD)
+def questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    current = current_questionnaire(service)
+    if request.method != "POST":
+        initial: dict[str, Any] = {"rows": len(current.questions) + BLANK_QUESTIONS}
+        for i, question in enumerate(current.questions):
+            initial[f"question_{i}_key"] = question.key
+            initial[f"question_{i}_text"] = question.text
+            initial[f"question_{i}_options"] = "\n".join(o.label for o in question.options)
+            initial[f"question_{i}_positive"] = len(question.positive_values)
+            if question.headline:
+                initial["headline"] = str(i)
+        form = QuestionnaireForm(initial=initial, rows=initial["rows"])
+    else:
+        form = QuestionnaireForm(request.POST, rows=len(current.questions) + BLANK_QUESTIONS)
+        if form.is_valid():
+            try:
+                saved = services.save_questionnaire(
+                    service, by=request.user, questions=form.questions(), request=request
+                )
+            except Refused as refusal:
+                _refuse(form, refusal, "question_0_text")
+            else:
+                messages.success(request, f"Experience questionnaire version {saved.version} saved")
+                return redirect("outcomes:questionnaire")
+    return render(
+        request,
+        "outcomes/questionnaire.jinja",
+        {
+            "service": service,
+            "current": current,
+            "versions": version_rows(service),
+            "form": form,
+            "errors": {name: [str(m) for m in ms] for name, ms in form.errors.items()},
+            "rows": range(form.row_count),
+        },
+    )
+
+
+# -- The service's outcome summary (service lead, data coordinator) -----------------------------
+
+
+@role_required(*SUMMARY)
+def summary(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    today = _today()
+    asked = request.GET.get("quarter", "")
+    quarter = parse_quarter(asked, today) if asked else quarter_of(today)
+    if quarter is None:
+        quarter = quarter_of(today)
+    view = service_summary(service, quarter, today)
+    record(
+        Action.VIEW_OUTCOME_SUMMARY,
+        request=request,
+        object_type="service",
+        object_id=service.pk,
+        detail={"quarter": quarter.key},
+    )
+    return render(
+        request,
+        "outcomes/summary.jinja",
+        {"view": view, "is_lead": has_role(request.user, Role.SERVICE_LEAD)},
+    )

@@ -1,0 +1,438 @@
+"""The service's evaluation in the web app: the cohort from its casework, unit-cost versions,
+running the engine in the background on a real activity store, the page, the downloads, the
+audit trail, and the demo's finished run.
+
+The store is a small synthetic population (3,000 adults over two years, made by ``hiu synth``
+and imported by the importer), built once a session and copied into each test's data folder.
+The service's clients are the synthetic engaged cohort, each engaged on its synthetic date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from hiu.evaluate import wording
+from hiu.evaluate.unit_costs import UnitCost, UnitCosts
+from hiu.ingest.pipeline import import_file
+from hiu.store.store import Store
+from hiu.synth.nhs_number import synthetic_nhs_numbers
+from hiu.synth.simulate import SynthSpec, synthesise
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.clients.models import Client
+from hiu.web.episodes.models import Episode
+from hiu.web.episodes.phases import Phase, WayIn
+from hiu.web.evaluation.cohort import service_cohort
+from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus, UnitCostTable
+from hiu.web.evaluation.running import NO_ACTIVITY, NO_COHORT
+from hiu.web.evaluation.services import evaluate_now, start_evaluation
+from hiu.web.evaluation.unit_costs import current_costs, save_unit_costs
+from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
+from hiu.web.screening.models import Decision, ScreeningDecision
+
+pytestmark = pytest.mark.django_db
+
+#: Valid NHS numbers (make_client's own fail the check digit, and the cohort rejects them).
+VALID = iter(str(n) for n in synthetic_nhs_numbers(np.arange(200), 17))
+
+
+@pytest.fixture
+def make_valid_client(make_client: Callable[..., Client]) -> Callable[[Service], Client]:
+    def make(service: Service) -> Client:
+        return make_client(service, nhs_number=next(VALID))
+
+    return make
+
+
+KINDS = ("people", "ed_attendances", "ambulance_incidents", "nhs111_calls", "admissions")
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, list[tuple[str, dt.date]]]:
+    """A store of a small synthetic population, and its engaged cohort (NHS number, date)."""
+    out = tmp_path_factory.mktemp("evaluation-synthetic")
+    synthesise(SynthSpec(adults=3000, years=2, start=dt.date(2023, 1, 1), seed=5), out)
+    data = tmp_path_factory.mktemp("evaluation-data")
+    store = Store.in_data_dir(data)
+    for kind in KINDS:
+        result = import_file(store, kind, out / f"{kind}.csv", imported_by="test")
+        assert result.manifest.rejected == 0, kind
+    cohort = pl.read_csv(out / "cohort.csv", infer_schema=False)
+    members = [
+        (row["nhs_number"], dt.date.fromisoformat(row["engaged_date"]))
+        for row in cohort.iter_rows(named=True)
+    ]
+    return data / "store", members
+
+
+@pytest.fixture
+def activity(data_dir: Path, synthetic_store: tuple[Path, Any]) -> Store:
+    shutil.copytree(synthetic_store[0], data_dir / "store")
+    return Store.in_data_dir(data_dir)
+
+
+def _episode(
+    client: Client, number: int, phase: Phase, engaged_on: dt.date | None, **more: Any
+) -> Episode:
+    opened = engaged_on or dt.date(2024, 1, 1)
+    return Episode.objects.create(
+        client=client,
+        number=number,
+        way_in=WayIn.IDENTIFIED,
+        phase=phase,
+        phase_since=opened,
+        opened_on=opened,
+        engaged_on=engaged_on,
+        **more,
+    )
+
+
+@pytest.fixture
+def engaged_clients(
+    service: Service, make_client: Callable[..., Client], synthetic_store: tuple[Path, Any]
+) -> list[Client]:
+    """The synthetic engaged cohort as the service's clients, each engaged on its date."""
+    clients = []
+    for nhs_number, engaged_on in synthetic_store[1]:
+        client = make_client(service, nhs_number=nhs_number)
+        _episode(client, 1, Phase.ENGAGED, engaged_on)
+        clients.append(client)
+    return clients
+
+
+# The cohort ------------------------------------------------------------------------------------
+
+
+def test_the_cohort_is_each_engaged_client_once_from_their_first_engagement(
+    service: Service, other_service: Service, make_valid_client: Callable[[Service], Client]
+) -> None:
+    twice = make_valid_client(service)
+    _episode(twice, 1, Phase.CLOSED, dt.date(2024, 3, 5))
+    _episode(twice, 2, Phase.ENGAGED, dt.date(2024, 9, 1))
+    later = make_valid_client(service)
+    _episode(later, 1, Phase.ENGAGED, dt.date(2024, 6, 10))
+    never = make_valid_client(service)
+    _episode(never, 1, Phase.CONTACTING, None)
+    elsewhere = make_valid_client(other_service)
+    _episode(elsewhere, 1, Phase.ENGAGED, dt.date(2024, 2, 1))
+
+    cohort = service_cohort(service)
+
+    assert [(m.nhs_number, m.engaged_date) for m in cohort.members] == [
+        (twice.nhs_number, dt.date(2024, 3, 5)),
+        (later.nhs_number, dt.date(2024, 6, 10)),
+    ]
+    assert cohort.rejected == []
+
+
+def test_the_identification_date_is_the_day_after_the_list_s_as_of_date(
+    service: Service, make_valid_client: Callable[[Service], Client]
+) -> None:
+    run = IdentificationRun.objects.create(
+        service=service, rule_set="hackney", as_of=dt.date(2024, 2, 29), trigger="on_demand"
+    )
+    from_list = make_valid_client(service)
+    person = IdentifiedPerson.objects.create(run=run, mark="new", nhs_number=from_list.nhs_number)
+    _episode(from_list, 1, Phase.ENGAGED, dt.date(2024, 3, 20), identified_person=person)
+    # Accepted from a list whose row has gone: the decision keeps the list's as-of date.
+    accepted = make_valid_client(service)
+    episode = _episode(accepted, 1, Phase.ENGAGED, dt.date(2024, 5, 2))
+    ScreeningDecision.objects.create(
+        service=service,
+        nhs_number=accepted.nhs_number,
+        list_as_of=dt.date(2024, 4, 30),
+        decision=Decision.ACCEPT,
+        client=accepted,
+        episode=episode,
+    )
+    # A list made after they engaged (a back-dated acceptance) cannot have identified them.
+    back_dated = make_valid_client(service)
+    later = IdentifiedPerson.objects.create(run=run, mark="new", nhs_number=back_dated.nhs_number)
+    _episode(back_dated, 1, Phase.ENGAGED, dt.date(2024, 2, 10), identified_person=later)
+    referred = make_valid_client(service)
+    _episode(referred, 1, Phase.ENGAGED, dt.date(2024, 7, 1))
+
+    found = {m.nhs_number: m.identified_date for m in service_cohort(service).members}
+
+    assert found == {
+        from_list.nhs_number: dt.date(2024, 3, 1),
+        accepted.nhs_number: dt.date(2024, 5, 1),
+        back_dated.nhs_number: None,
+        referred.nhs_number: None,
+    }
+
+
+# Unit costs ------------------------------------------------------------------------------------
+
+
+def _items(ed_cost: float) -> list[UnitCost]:
+    shipped = UnitCosts.default()
+    return [
+        UnitCost(i.activity, ed_cost, "2023/24", "Local tariff")
+        if i.activity == "ed_attendances"
+        else i
+        for i in shipped.items
+    ]
+
+
+def test_the_shipped_table_until_the_service_saves_its_own(service: Service) -> None:
+    current = current_costs(service)
+    assert current.saved is None
+    assert current.costs == UnitCosts.default()
+    assert current.running_costs is None
+
+
+def test_every_save_is_a_new_version_with_who_and_when(
+    service: Service, other_service: Service, staff: dict[Role, User]
+) -> None:
+    lead, coordinator = staff[Role.SERVICE_LEAD], staff[Role.DATA_COORDINATOR]
+    first = save_unit_costs(service, _items(200.0), Decimal("90000"), lead)
+    second = save_unit_costs(service, _items(250.0), None, coordinator)
+    save_unit_costs(other_service, _items(999.0), None, lead)
+
+    assert (first.version, second.version) == (1, 2)
+    assert (first.saved_by_username, second.saved_by_username) == (
+        "service_lead",
+        "data_coordinator",
+    )
+    current = current_costs(service)
+    assert current.saved == second
+    assert current.costs.cost_of("ed_attendances") == 250.0
+    assert current.costs.version == "2"
+    assert current.running_costs is None
+    # The first version is kept as it was.
+    first.refresh_from_db()
+    assert UnitCosts.from_dict(first.table).cost_of("ed_attendances") == 200.0
+    assert first.running_costs == Decimal("90000.00")
+
+
+def _form(
+    ed_cost: str = "180", source: str = "Local tariff 2023/24", running: str = "120000"
+) -> dict[str, str]:
+    data = {"running_costs": running}
+    for item in UnitCosts.default().items:
+        data[f"{item.activity}__unit_cost"] = str(item.unit_cost)
+        data[f"{item.activity}__price_year"] = item.price_year
+        data[f"{item.activity}__source"] = item.source
+    data["ed_attendances__unit_cost"] = ed_cost
+    data["ed_attendances__source"] = source
+    return data
+
+
+def test_the_unit_cost_page_saves_a_version_and_audits_it(
+    service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
+) -> None:
+    browser = signed_in(staff[Role.DATA_COORDINATOR])
+    page = browser.get(reverse("evaluation:unit_costs"))
+    assert page.status_code == 200
+    assert "hiu&#39;s shipped figures" in page.content.decode()
+
+    response = browser.post(reverse("evaluation:unit_costs"), _form())
+
+    assert response.status_code == 302
+    saved = UnitCostTable.objects.get(service=service)
+    assert saved.version == 1
+    assert saved.running_costs == Decimal("120000.00")
+    assert UnitCosts.from_dict(saved.table).cost_of("ed_attendances") == 180.0
+    event = AuditEvent.objects.get(action=Action.CHANGE_UNIT_COSTS)
+    assert event.actor == staff[Role.DATA_COORDINATOR]
+    assert event.object_id == str(saved.pk)
+    after = browser.get(reverse("evaluation:unit_costs")).content.decode()
+    assert "Unit costs saved as version 1" in after
+    assert "Version 1, saved" in after
+    assert 'value="180.00"' in after
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (_form(ed_cost="-5"), "The unit cost of A&amp;E attendances must be 0 or more"),
+        (_form(ed_cost="lots"), "Enter the unit cost of A&amp;E attendances as a number of pounds"),
+        (_form(source=""), "Enter where the unit cost of A&amp;E attendances comes from"),
+        (_form(running="-1"), "Running costs must be 0 or more"),
+    ],
+)
+def test_a_unit_cost_mistake_is_shown_and_nothing_is_saved(
+    service: Service,
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    form: dict[str, str],
+    message: str,
+) -> None:
+    response = signed_in(staff[Role.SERVICE_LEAD]).post(reverse("evaluation:unit_costs"), form)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "There is a problem" in response.content.decode()
+    assert not UnitCostTable.objects.exists()
+    assert not AuditEvent.objects.filter(action=Action.CHANGE_UNIT_COSTS).exists()
+
+
+# Running -------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("immediate_tasks")
+def test_running_an_evaluation_in_the_background_on_a_real_store(
+    activity: Store,
+    service: Service,
+    engaged_clients: list[Client],
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+) -> None:
+    lead = staff[Role.SERVICE_LEAD]
+    save_unit_costs(service, _items(200.0), Decimal("100000"), lead)
+    browser = signed_in(lead)
+
+    response = browser.post(reverse("evaluation:start"))
+
+    run = EvaluationRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("evaluation:run", args=[run.pk])
+    assert run.status == EvaluationStatus.DONE, run.error
+    assert run.started_by == lead
+    assert run.unit_costs is not None
+    assert run.unit_costs.version == 1
+    result = run.result
+    assert result is not None
+    assert result["format"] == "hiu-evaluation/1"
+    assert result["cohort"]["people"] == len(engaged_clients)
+    assert result["costs"]["table"]["items"][0]["unit_cost"] == 200.0
+    assert result["costs"]["running_costs"]["amount"] == 100000.0
+    assert result["run"]["rules"]["name"] == service.rule_set
+    assert AuditEvent.objects.filter(action=Action.RUN_EVALUATION, object_id=str(run.pk)).exists()
+
+    page = browser.get(reverse("evaluation:overview")).content.decode()
+    assert "Not for publication: contains small numbers" in page
+    for method in ("naive", "matched"):
+        shown = wording.estimate(result[method]["12"]["ed_attendances"])
+        assert shown in page
+    assert reverse("evaluation:json", args=[run.pk]) in page
+    assert AuditEvent.objects.filter(action=Action.VIEW_EVALUATION, object_id=str(run.pk)).exists()
+
+    downloaded = browser.get(reverse("evaluation:json", args=[run.pk]))
+    assert downloaded["Content-Disposition"] == 'attachment; filename="evaluation.json"'
+    assert json.loads(downloaded.content) == result
+    report = browser.get(reverse("evaluation:html", args=[run.pk]))
+    assert report["Content-Disposition"] == 'attachment; filename="evaluation.html"'
+    text = report.content.decode()
+    assert text.startswith("<!DOCTYPE html>")
+    assert "Not for publication: contains small numbers" in text
+    assert "<script" not in text
+    downloads = AuditEvent.objects.filter(action=Action.VIEW_EVALUATION, object_id=str(run.pk))
+    assert {event.detail["what"] for event in downloads} == {
+        "page",
+        "evaluation.json",
+        "evaluation.html",
+    }
+
+
+def test_a_queued_run_shows_its_status_and_has_nothing_to_download(
+    service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
+) -> None:
+    run = start_evaluation(service, staff[Role.SERVICE_LEAD])
+    assert run.status == EvaluationStatus.QUEUED
+    browser = signed_in(staff[Role.CASE_MANAGER])
+    page = browser.get(reverse("evaluation:run", args=[run.pk])).content.decode()
+    assert "Waiting to start" in page
+    assert "data-hiu-refresh" in page
+    assert browser.get(reverse("evaluation:json", args=[run.pk])).status_code == 404
+    assert browser.get(reverse("evaluation:html", args=[run.pk])).status_code == 404
+
+
+def test_a_run_with_fewer_replicates_says_so(
+    activity: Store,
+    service: Service,
+    engaged_clients: list[Client],
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+) -> None:
+    run = evaluate_now(service, staff[Role.SERVICE_LEAD], replicates=50)
+    assert run.status == EvaluationStatus.DONE, run.error
+    assert run.result is not None
+    assert run.result["run"]["bootstrap_replicates"] == 50
+    page = signed_in(staff[Role.CASE_MANAGER]).get(reverse("evaluation:run", args=[run.pk]))
+    note = "This run used 50 bootstrap replicates rather than the usual 1,000"
+    assert note in page.content.decode()
+
+
+def test_no_activity_fails_saying_what_to_do(
+    data_dir: Path,
+    service: Service,
+    engaged_clients: list[Client],
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+) -> None:
+    run = evaluate_now(service, staff[Role.SERVICE_LEAD], replicates=10)
+    assert run.status == EvaluationStatus.FAILED
+    assert run.error == NO_ACTIVITY
+    assert run.result is None
+    browser = signed_in(staff[Role.SERVICE_LEAD])
+    overview = browser.get(reverse("evaluation:overview")).content.decode()
+    assert "No evaluation has finished yet" in overview
+    assert reverse("evaluation:run", args=[run.pk]) in overview
+    page = browser.get(reverse("evaluation:run", args=[run.pk])).content.decode()
+    assert "The evaluation was not run" in page
+    assert NO_ACTIVITY in page
+
+
+def test_no_engaged_client_fails_saying_why(
+    activity: Store, service: Service, staff: dict[Role, User], make_client: Callable[..., Client]
+) -> None:
+    _episode(make_client(service), 1, Phase.CONTACTING, None)
+    run = evaluate_now(service, staff[Role.SERVICE_LEAD], replicates=10)
+    assert run.status == EvaluationStatus.FAILED
+    assert run.error == NO_COHORT
+
+
+def test_an_unexpected_failure_keeps_row_values_out_of_the_error(
+    activity: Store,
+    service: Service,
+    engaged_clients: list[Client],
+    staff: dict[Role, User],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    service.rule_set = "no-such-rule-set"
+    service.save()
+    run = evaluate_now(service, staff[Role.SERVICE_LEAD], replicates=10)
+    assert run.status == EvaluationStatus.FAILED
+    for client in engaged_clients:
+        assert client.nhs_number not in run.error
+        assert client.nhs_number not in caplog.text
+
+
+def test_the_demo_leaves_a_finished_evaluation(data_dir: Path, synthetic: Path) -> None:
+    call_command("demo", synthetic=synthetic, stdout=(out := StringIO()))
+    service = Service.objects.get(name__startswith="Demo")
+    run = EvaluationRun.objects.get(service=service)
+    assert run.status == EvaluationStatus.DONE, run.error
+    assert run.replicates == 1000
+    assert run.result is not None
+    assert (
+        run.result["cohort"]["people"]
+        == Episode.objects.filter(client__service=service, engaged_on__isnull=False)
+        .values("client")
+        .distinct()
+        .count()
+    )
+    assert run.result["costs"]["roi"] is not None
+    assert "Evaluation (1000 replicates): finished" in out.getvalue()
+    # Run again, the demo keeps the finished run rather than making another.
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    assert EvaluationRun.objects.filter(service=service).count() == 1
