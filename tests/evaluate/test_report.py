@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from hiu.evaluate import wording
-from hiu.evaluate.charts import nice_scale
 from hiu.evaluate.report import render_body, render_html
+from hiu.svg_geometry import nice_scale
 
 ACTIVITIES = ["ed_attendances", "ambulance_incidents", "nhs111_calls", "admissions", "bed_days"]
 WINDOWS = ["3", "6", "9", "12"]

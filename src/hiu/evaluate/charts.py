@@ -4,8 +4,7 @@ This module works out positions and sizes only; ``templates/_charts.jinja`` writ
 the page puts a table of the same numbers beside every chart. The style follows the casework
 activity chart (``hiu.web.clients.chart``): NHS identity colours, and never colour alone -
 each line has its own dash and marker, "after" bars are hatched, and every bar carries its
-value as text. The core never imports hiu.web, so the small pieces both need (tick steps,
-marker shapes) are written here for the core.
+value as text. Tick steps and marker shapes come from ``hiu.svg_geometry``, shared with it.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from hiu.svg_geometry import Tick, marker_path, nice_scale
 
 Formatter = Callable[[float], str]
 
@@ -25,43 +26,9 @@ class Style:
     hatched: bool = False  # bars: white diagonal hatching over the fill
 
 
-@dataclass(frozen=True)
-class Tick:
-    position: float
-    label: str
-
-
-def nice_scale(value: float) -> tuple[float, float, int]:
-    """The top of an axis, the step between its ticks (at most 5 steps of 1, 2 or 5 times a
-    power of ten) and the decimal places its labels need."""
-    value = value if value > 0 and math.isfinite(value) else 1.0
-    power = math.floor(math.log10(value / 5))
-    for magnitude in (power, power + 1):
-        for base in (1, 2, 5):
-            step = base * 10.0**magnitude
-            steps = math.ceil(round(value / step, 9))
-            if steps <= 5:
-                places = max(0, -magnitude)
-                return round(steps * step, places), round(step, places), places
-    raise AssertionError(value)  # pragma: no cover - 5 steps of 5 * 10**(power + 1) cover it
-
-
 def ticks(top: float, step: float, places: int, position: Callable[[float], float]) -> list[Tick]:
     count = round(top / step)
     return [Tick(position(i * step), f"{i * step:,.{places}f}") for i in range(count + 1)]
-
-
-def marker_path(marker: str, x: float, y: float, size: float = 3.5) -> str:
-    """A marker's SVG path; blank for a circle, which the template draws as a <circle>."""
-    if marker == "square":
-        return f"M{x - size:.1f} {y - size:.1f}h{2 * size:.1f}v{2 * size:.1f}h{-2 * size:.1f}Z"
-    if marker == "triangle":
-        half, base = size + 0.5, y + size
-        return f"M{x:.1f} {y - size - 1:.1f}L{x + half:.1f} {base:.1f}L{x - half:.1f} {base:.1f}Z"
-    if marker == "diamond":
-        d = size + 1
-        return f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y:.1f}L{x:.1f} {y + d:.1f}L{x - d:.1f} {y:.1f}Z"
-    return ""
 
 
 # Bars ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hiu.svg_geometry import marker_path
 from hiu.web.clients.activity import MEASURES, MonthlyActivity
 from hiu.web.episodes.phases import Phase
 from hiu.web.formatting import format_date
@@ -197,19 +198,6 @@ def nice_maximum(value: int) -> tuple[int, int]:
             if math.ceil(value / step) <= 5:
                 return step * math.ceil(value / step), step
     raise ValueError(value)  # pragma: no cover - counts never reach 5 * 10**9
-
-
-def marker_path(marker: str, x: float, y: float, size: float = 3.5) -> str:
-    """The SVG path of a marker; blank for a circle, which is drawn as a <circle>."""
-    if marker == "square":
-        return f"M{x - size:.1f} {y - size:.1f}h{2 * size:.1f}v{2 * size:.1f}h{-2 * size:.1f}Z"
-    if marker == "triangle":
-        half, base = size + 0.5, y + size
-        return f"M{x:.1f} {y - size - 1:.1f}L{x + half:.1f} {base:.1f}L{x - half:.1f} {base:.1f}Z"
-    if marker == "diamond":
-        d = size + 1
-        return f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y:.1f}L{x:.1f} {y + d:.1f}L{x - d:.1f} {y:.1f}Z"
-    return ""
 
 
 def activity_chart(

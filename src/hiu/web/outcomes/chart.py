@@ -2,7 +2,7 @@
 
 Scores by the date completed, on the instrument's whole score range, with its bands as pale
 alternating shading (each labelled) and the clinical cut-off as a dashed line. The markers come
-from the activity chart (``clients.chart.marker_path``) so both charts look alike; this module
+from ``hiu.svg_geometry``, as the activity chart's do, so both charts look alike; this module
 works out the geometry and ``outcomes/_chart.jinja`` writes the SVG. The page repeats every
 number in a table.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hiu.outcomes import Instrument
-from hiu.web.clients.chart import marker_path
+from hiu.svg_geometry import Tick, marker_path
 from hiu.web.formatting import format_date
 
 WIDTH = 640
@@ -43,12 +43,6 @@ class Shade:
     fill: str
     label: str
     label_y: float
-
-
-@dataclass(frozen=True)
-class Tick:
-    position: float
-    label: str
 
 
 @dataclass(frozen=True)
