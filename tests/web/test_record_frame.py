@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
 from hiu.web.clients.sections import CLIENT_PAGES
 from hiu.web.plans.models import Consent
@@ -58,3 +59,35 @@ def test_withdrawn_consent_is_said_on_every_record_page(
             .content.decode()
         )
         assert "withdrew consent on 1 February 2026" in html, page.url_name
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "contacts:new",
+        "contacts:make_letter",
+        "contacts:check_in",
+        "plans:record_consent",
+        "plans:assess",
+        "interventions:new",
+        "interventions:onward",
+    ],
+)
+def test_a_form_sent_back_with_its_errors_is_a_view_of_the_record(
+    record: Client,
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    url_name: str,
+) -> None:
+    """An empty form comes back with its errors inside the record's frame (name, NHS number):
+    that is a view of the record, written once, like opening the page."""
+    response = signed_in(staff[Role.CASE_MANAGER]).post(
+        reverse(url_name, kwargs={"client_id": record.pk}), {}
+    )
+    assert response.status_code == 200
+    assert record.nhs_number.replace(" ", "")[:3] in response.content.decode().replace(" ", "")
+    views = AuditEvent.objects.filter(
+        action=Action.VIEW_CLIENT, object_type="client", object_id=str(record.pk)
+    )
+    assert views.count() == 1
+    assert views.get().actor == staff[Role.CASE_MANAGER]

@@ -1,5 +1,8 @@
 """Opening a client record from a view: found in the user's own service or a 404, and every
-read audited. Every page of the record (in any casework app) opens the client through here.
+read audited. Every page of the record (in any casework app) opens the client through here,
+and draws its frame with ``record_header``, which writes the view too: a form sent back with its
+errors shows the record as much as a page opened, so no page can show the frame unaudited.
+A request writes one view event per client, however many of these it passes through.
 
 A client outside the user's service is a 404, not a 403: its existence is not disclosed.
 """
@@ -25,8 +28,22 @@ def client_to_read(request: AuthenticatedHttpRequest, client_id: int, page: str)
         Client.objects.visible_to(request.user).select_related("case_manager", "service"),
         pk=client_id,
     )
-    record_client_view(request, client.pk, page=page)
+    audit_view(request, client.pk, page)
     return client
+
+
+# The clients whose view this request has written, kept on the request itself.
+_VIEWED = "_hiu_viewed_clients"
+
+
+def audit_view(request: AuthenticatedHttpRequest, client_id: int, page: str) -> None:
+    """Write that the client's record was viewed, once per request."""
+    viewed: set[int] = getattr(request, _VIEWED, set())
+    if client_id in viewed:
+        return
+    viewed.add(client_id)
+    setattr(request, _VIEWED, viewed)
+    record_client_view(request, client_id, page=page)
 
 
 def client_to_change(request: AuthenticatedHttpRequest, client_id: int) -> Client:
@@ -49,7 +66,9 @@ class RecordHeader:
     sharing_stopped_on: dt.date | None
 
 
-def record_header(client: Client) -> RecordHeader:
+def record_header(request: AuthenticatedHttpRequest, client: Client, page: str) -> RecordHeader:
+    """The frame of a record page; showing it is a view of the record, so it is audited."""
+    audit_view(request, client.pk, page)
     episode = client.episodes.exclude(phase=Phase.CLOSED).first()
     phase = episode.get_phase_display() if episode is not None else "No open episode"
     return RecordHeader(

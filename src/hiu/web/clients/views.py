@@ -91,7 +91,7 @@ def allocate_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
             return redirect("clients:team")
     context = {
         "client": client,
-        "header": record_header(client),
+        "header": record_header(request, client, "allocate"),
         "form": form,
         "errors": form.errors,
     }
@@ -150,7 +150,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     context = {
         # Templates name the client ``client``: ``header`` is also the NHS.UK header macro.
         "client": client,
-        "header": record_header(client),
+        "header": record_header(request, client, "summary"),
         "summary": client_summary(client, timezone.localdate()),
     }
     return render(request, "clients/detail.jinja", context)
@@ -161,5 +161,5 @@ def client_activity(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
     client = client_to_read(request, client_id, page="activity")
     today = timezone.localdate()
     page = activity_page(client, activity_store(), today, intervention_marks(client))
-    context = {"client": client, "header": record_header(client), "page": page}
+    context = {"client": client, "header": record_header(request, client, "activity"), "page": page}
     return render(request, "clients/activity.jinja", context)

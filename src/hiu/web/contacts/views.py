@@ -16,7 +16,7 @@ from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
-from hiu.web.audit.service import record, record_client_view
+from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, client_to_read, record_header
 from hiu.web.contacts.attempts import run_for
@@ -60,7 +60,7 @@ def _log_page(
     request: AuthenticatedHttpRequest, found: Client, problem: str | None = None
 ) -> HttpResponse:
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "contacts"),
         "log": contact_log(found, request.user),
         "problem": problem,
     }
@@ -98,7 +98,7 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 def _new_page(request: AuthenticatedHttpRequest, found: Client, form: ContactForm) -> HttpResponse:
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "new_contact"),
         "client_id": found.pk,
         "form": form,
         "errors": _errors(form),
@@ -114,7 +114,6 @@ def make(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     found = client_to_change(request, client_id)
     form = MakeLetterForm(request.POST)
     if not form.is_valid():
-        record_client_view(request, found.pk, page="contacts")
         return _log_page(request, found, problem="Select which letter to make")
     kind = form.cleaned_data["kind"]
     if kind == NO_CONTACT:
@@ -131,7 +130,6 @@ def make(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     try:
         letter = make_letter(found, kind, by=request.user, request=request)
     except LetterRefused as error:
-        record_client_view(request, found.pk, page="contacts")
         return _log_page(request, found, problem=str(error))
     messages.success(request, "The letter is made: print it from this page")
     return redirect("contacts:letter", letter_id=letter.pk)
@@ -242,7 +240,7 @@ def _check_in_page(
     request: AuthenticatedHttpRequest, found: Client, form: CheckInForm
 ) -> HttpResponse:
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "visit_check_in"),
         "client_id": found.pk,
         "form": form,
         "errors": _errors(form),
@@ -279,10 +277,8 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         else:
             messages.success(request, "You are checked out. Thank you")
         return redirect("contacts:visits")
-    if request.method != "POST":
-        record_client_view(request, visit.client_id, page="visit_check_out")
     context = {
-        "header": record_header(visit.client),
+        "header": record_header(request, visit.client, "visit_check_out"),
         "visit": visit,
         "form": form,
         "errors": _errors(form) if form.is_bound else {},

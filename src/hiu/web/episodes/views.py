@@ -17,7 +17,7 @@ from django.utils import timezone
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
-from hiu.web.audit.service import record, record_client_view
+from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
 from hiu.web.date_parts import initial_parts
@@ -55,11 +55,9 @@ def _render(
     request: AuthenticatedHttpRequest, template: str, client: Any, **context: Any
 ) -> HttpResponse:
     """A page of the client's record. Each shows who they are, so each showing is audited."""
-    record_client_view(
-        request, client.pk, page=template.removeprefix("episodes/").removesuffix(".jinja")
-    )
+    page = template.removeprefix("episodes/").removesuffix(".jinja")
     context.setdefault("errors", {})
-    return render(request, template, {"header": record_header(client), **context})
+    return render(request, template, {"header": record_header(request, client, page), **context})
 
 
 @role_required(*CASEWORK)

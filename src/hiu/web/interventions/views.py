@@ -145,7 +145,10 @@ def _render_type(
 @role_required(*CASEWORK)
 def client(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     found = client_to_read(request, client_id, page="interventions")
-    context = {"header": record_header(found), "page": client_interventions(found)}
+    context = {
+        "header": record_header(request, found, "interventions"),
+        "page": client_interventions(found),
+    }
     return render(request, "interventions/client.jinja", context)
 
 
@@ -157,7 +160,7 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         found = client_to_change(request, client_id)
     episode = open_episode_of(found)
     if episode is None:
-        context = {"header": record_header(found), "no_episode": True}
+        context = {"header": record_header(request, found, "new_intervention"), "no_episode": True}
         return render(request, "interventions/new.jinja", context)
     types = list(catalogue_for(found.service).active())
     form = InterventionForm(
@@ -186,7 +189,7 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             messages.success(request, f"Referral to {made.type.name} recorded")
             return redirect("interventions:detail", intervention_id=made.pk)
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "new_intervention"),
         "form": form,
         "errors": form.error_texts(),
         "types": types,
@@ -211,7 +214,7 @@ def _detail_page(
 ) -> HttpResponse:
     form = form or SessionForm()
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "intervention"),
         "page": intervention_detail(intervention),
         "form": form,
         "errors": form.error_texts() if form.is_bound else {},
@@ -280,7 +283,7 @@ def end(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpResponse
                 messages.success(request, f"{intervention.type.name} ended")
                 return redirect("interventions:client", client_id=found.pk)
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "intervention_end"),
         "intervention": intervention,
         "form": form,
         "errors": form.error_texts() if form.is_bound else {},
@@ -318,7 +321,7 @@ def referral(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpRes
                 messages.success(request, "Befriending referral updated")
                 return redirect("interventions:detail", intervention_id=intervention.pk)
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "befriending_referral"),
         "intervention": intervention,
         "form": form,
         "errors": form.error_texts() if form.is_bound else {},
@@ -354,7 +357,7 @@ def onward(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             messages.success(request, "Signposting or referral out recorded")
             return redirect("interventions:client", client_id=found.pk)
     context = {
-        "header": record_header(found),
+        "header": record_header(request, found, "onward_referral"),
         "form": form,
         "errors": form.error_texts() if form.is_bound else {},
         "no_episode": episode is None,

@@ -23,7 +23,7 @@ from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
-from hiu.web.audit.service import record, record_client_view
+from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
 from hiu.web.date_parts import initial_parts
@@ -57,13 +57,14 @@ def _record_page(
     page: str,
     **context: Any,
 ) -> HttpResponse:
-    """Render a page of the client's record, and write that it was viewed."""
-    record_client_view(request, client.pk, page=page)
+    """Render a page of the client's record; its frame writes that it was viewed."""
     form = context.get("form")
     context["errors"] = (
         {name: [str(m) for m in ms] for name, ms in form.errors.items()} if form else {}
     )
-    context.update(header=record_header(client), points=PointInCare.choices, today=_today())
+    context.update(
+        header=record_header(request, client, page), points=PointInCare.choices, today=_today()
+    )
     return render(request, f"outcomes/{template}.jinja", context)
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
-from hiu.web.audit.service import record_client_view
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, client_to_read, record_header
 from hiu.web.episodes.services import pathway_for
@@ -74,9 +73,6 @@ def _render(
     form: forms.Form | None = None,
     **context: Any,
 ) -> HttpResponse:
-    if request.method == "POST":
-        # The form comes back with its errors: the page shows the record, so it is a view too.
-        record_client_view(request, client.pk, page=audit_page)
     if form is not None:
         context["form"] = form
         context["errors"] = {name: [str(m) for m in ms] for name, ms in form.errors.items()}
@@ -87,7 +83,7 @@ def _render(
             if isinstance(field, DateField)
         }
     context.update(
-        header=record_header(client),
+        header=record_header(request, client, audit_page),
         progress_colours=PROGRESS_COLOURS,
         risk_colours=RISK_COLOURS,
         today=timezone.localdate(),
