@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from hiu.outcomes import INSTRUMENTS, Change, Instrument
 from hiu.outcomes.targets import TARGETS, Target
 from hiu.web.accounts.models import Service
+from hiu.web.episodes.services import add_months
 from hiu.web.outcomes.goals import goal_histories
 from hiu.web.outcomes.history import FirstAndLatest, first_and_latest
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
@@ -42,7 +43,7 @@ class Quarter:
 
     @property
     def end(self) -> dt.date:
-        return _add_months(self.start, 3) - dt.timedelta(days=1)
+        return add_months(self.start, 3) - dt.timedelta(days=1)
 
     @property
     def key(self) -> str:
@@ -56,11 +57,6 @@ class Quarter:
         return self.start <= day <= self.end
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def quarter_of(day: dt.date) -> Quarter:
     return Quarter(dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1))
 
@@ -68,7 +64,7 @@ def quarter_of(day: dt.date) -> Quarter:
 def quarters_to(today: dt.date, count: int = QUARTERS_OFFERED) -> list[Quarter]:
     """This quarter and the ones before it, latest first."""
     latest = quarter_of(today)
-    return [Quarter(_add_months(latest.start, -3 * i)) for i in range(count)]
+    return [Quarter(add_months(latest.start, -3 * i)) for i in range(count)]
 
 
 def parse_quarter(text: str, today: dt.date) -> Quarter | None:
