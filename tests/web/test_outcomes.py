@@ -537,6 +537,27 @@ def test_the_summary_page_shows_a_chosen_quarter_and_is_audited(
     assert 'href="/outcomes/"' in content  # the lead's navigation
 
 
+def test_opened_without_a_quarter_the_summary_shows_the_latest_quarter_with_results(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+) -> None:
+    """Early in a quarter, or when measures are entered late, the current quarter is empty:
+    the page opens on the last quarter that has results rather than on nothing."""
+    lead = signed_in(staff[Role.SERVICE_LEAD])
+    assert (
+        f"Outcome summary: {THIS_QUARTER.label}"
+        in lead.get(reverse("outcomes:summary")).content.decode()
+    )
+    client = make_client(service)
+    ucla(client, staff[Role.CASE_MANAGER], LAST_QUARTER.start, 3)
+    ucla(client, staff[Role.CASE_MANAGER], LAST_QUARTER.start + dt.timedelta(days=20), 2)
+    content = lead.get(reverse("outcomes:summary")).content.decode()
+    assert f"Outcome summary: {LAST_QUARTER.label}" in content
+    assert "1 of 1 (100%)" in content
+
+
 def _seed(service: Service, make_client: Callable[..., Client], by: User, count: int) -> Client:
     first = None
     for _ in range(count):

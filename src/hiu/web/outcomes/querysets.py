@@ -4,6 +4,10 @@ service's records."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Max
+
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremResponse
@@ -69,3 +73,15 @@ def service_prem_responses(service: Service) -> list[PremResponse]:
         .only("client_id", "completed_on", "positive")
         .order_by("client_id", "completed_on", "id")
     )
+
+
+def latest_result_day(service: Service) -> dt.date | None:
+    """The last day anything was measured for the service's clients: a questionnaire, a goal
+    rating or an experience questionnaire."""
+    days = [
+        OutcomeRecord.objects.filter(client__service=service).aggregate(m=Max("completed_on"))["m"],
+        GoalRating.objects.filter(client__service=service).aggregate(m=Max("rated_on"))["m"],
+        PremResponse.objects.filter(client__service=service).aggregate(m=Max("completed_on"))["m"],
+    ]
+    known = [day for day in days if day is not None]
+    return max(known) if known else None

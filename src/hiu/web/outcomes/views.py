@@ -38,7 +38,7 @@ from hiu.web.outcomes.forms import (
 from hiu.web.outcomes.kpis import parse_quarter, quarter_of, service_summary
 from hiu.web.outcomes.models import PointInCare
 from hiu.web.outcomes.presenters import client_outcomes
-from hiu.web.outcomes.querysets import current_goals
+from hiu.web.outcomes.querysets import current_goals, latest_result_day
 from hiu.web.outcomes.questionnaire import current_questionnaire, version_rows
 from hiu.web.outcomes.services import Refused
 
@@ -276,7 +276,12 @@ def summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     today = _today()
     asked = request.GET.get("quarter", "")
-    quarter = parse_quarter(asked, today) if asked else quarter_of(today)
+    quarter = parse_quarter(asked, today) if asked else None
+    if quarter is None:
+        # Opened without a choice: the latest quarter with results, not an empty current one
+        # (early in a quarter, or when measures are entered late), if it is among those offered.
+        latest = latest_result_day(service)
+        quarter = parse_quarter(quarter_of(latest).key, today) if latest else None
     if quarter is None:
         quarter = quarter_of(today)
     view = service_summary(service, quarter, today)
