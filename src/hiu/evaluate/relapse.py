@@ -11,7 +11,8 @@ That list counts activity in the rule set's period ending the day before the lis
 quarterly lists, in the last three to six months of the client's first year. Using the list
 dates rather than a period ending exactly 12 months on keeps the runs of the identification
 rules to one per list date, not one per client. The same figure is given for the matched
-controls (from their case's engaged date, weighted 1/k within their sets), so the reader can
+controls (from their own index date — their case's engaged date, or for a control from another
+list date that date plus the case's wait — weighted 1/k within their sets), so the reader can
 compare: people picked at their peak relapse less than their peak suggests, with or without
 the service.
 """
@@ -32,8 +33,8 @@ DEFINITION = (
     "Of the people followed up for 12 months after their engaged date (alive, and the data "
     "reaching that far), the share on the rule set's eligible list (thresholds and criteria met, "
     "before any top-N cut) made on the last list date on or before 12 months after that date. "
-    "Matched controls are counted from their case's engaged date and weighted 1/k within their "
-    "set."
+    "Matched controls are counted from their own index date (their client's engaged date, or "
+    "their own list date plus the client's wait to engagement) and weighted 1/k within their set."
 )
 
 
