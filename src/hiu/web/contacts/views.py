@@ -4,8 +4,6 @@ through ``clients.record`` (scoped and audited), writes go through ``services`` 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -42,12 +40,9 @@ from hiu.web.contacts.presenters import TEMPLATE_ROLES, VISITING_ROLES, contact_
 from hiu.web.contacts.querysets import letters_visible_to, visits_visible_to
 from hiu.web.contacts.services import ContactRefused, check_in, check_out, record_contact
 from hiu.web.contacts.wording import PLACEHOLDERS
+from hiu.web.form_errors import error_texts
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
-
-
-def _errors(form: Any) -> dict[str, list[str]]:
-    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
 @role_required(*CASEWORK)
@@ -101,7 +96,7 @@ def _new_page(request: AuthenticatedHttpRequest, found: Client, form: ContactFor
         "header": record_header(request, found, "new_contact"),
         "client_id": found.pk,
         "form": form,
-        "errors": _errors(form),
+        "errors": error_texts(form),
         "channels": Channel.choices,
         "run": run_for(found),
     }
@@ -195,7 +190,7 @@ def template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         "service": service,
         "template": current,
         "form": form,
-        "errors": _errors(form),
+        "errors": error_texts(form),
         "placeholders": PLACEHOLDERS,
     }
     return render(request, "contacts/template.jinja", context)
@@ -243,7 +238,7 @@ def _check_in_page(
         "header": record_header(request, found, "visit_check_in"),
         "client_id": found.pk,
         "form": form,
-        "errors": _errors(form),
+        "errors": error_texts(form),
     }
     return render(request, "contacts/check_in.jinja", context)
 
@@ -281,6 +276,6 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         "header": record_header(request, visit.client, "visit_check_out"),
         "visit": visit,
         "form": form,
-        "errors": _errors(form) if form.is_bound else {},
+        "errors": error_texts(form) if form.is_bound else {},
     }
     return render(request, "contacts/check_out.jinja", context)

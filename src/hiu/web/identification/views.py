@@ -19,6 +19,7 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
+from hiu.web.form_errors import error_texts
 from hiu.web.identification.download import XLSX_CONTENT_TYPE, file_name, list_sheets, written
 from hiu.web.identification.forms import ListFilterForm, SettingsForm, StartRunForm
 from hiu.web.identification.models import ExcludedPerson, IdentificationRun, IdentifiedPerson
@@ -92,7 +93,7 @@ def _settings_page(
 ) -> HttpResponse:
     context = {
         "form": form,
-        "errors": _errors(form),
+        "errors": error_texts(form),
         "service": service,
         "rule_sets": rule_sets,
         "current": settings_rows(service, rule_sets),
@@ -135,17 +136,13 @@ def _start_page(
         rules, problem = None, str(error)
     context = {
         "form": form,
-        "errors": _errors(form),
+        "errors": error_texts(form),
         "service": service,
         "rules": rules,
         "problem": problem,
         "latest": default_as_of(),
     }
     return render(request, "identification/start.jinja", context)
-
-
-def _errors(form: Any) -> dict[str, list[str]]:
-    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
 
 
 @role_required(*SEES_LISTS)
@@ -180,7 +177,7 @@ def run(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     )
     context.update(
         form=form,
-        errors=_errors(form) if form.is_bound else {},
+        errors=error_texts(form) if form.is_bound else {},
         filters=filters,
         page=page,
         rows=person_rows(found, page.object_list),

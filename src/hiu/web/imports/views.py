@@ -14,6 +14,7 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
+from hiu.web.form_errors import error_texts
 from hiu.web.imports.files import activity_store, available_profiles
 from hiu.web.imports.forms import UploadForm, too_large_message
 from hiu.web.imports.models import ImportJob
@@ -81,9 +82,7 @@ def _upload_page(
     status: int = 200,
     errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
-    field_errors = errors or {
-        name: [str(message) for message in messages] for name, messages in form.errors.items()
-    }
+    field_errors = errors or error_texts(form)
     context = {"form": form, "errors": field_errors, "limit": settings.MAX_UPLOAD_BYTES}
     return render(request, "imports/upload.jinja", context, status=status)
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 
 from hiu.web.date_parts import DatePart, read_date
+from hiu.web.form_errors import error_texts
 from hiu.web.interventions.models import (
     EndReason,
     InterventionType,
@@ -78,7 +79,7 @@ class HiuForm(forms.Form):
         return ["" if v is None else str(v) for v in value]
 
     def error_texts(self) -> dict[str, list[str]]:
-        return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+        return error_texts(self)
 
 
 def _sessions_field(what: str) -> forms.IntegerField:

@@ -27,6 +27,7 @@ from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
 from hiu.web.date_parts import initial_parts
+from hiu.web.form_errors import error_texts
 from hiu.web.outcomes import services
 from hiu.web.outcomes.forms import (
     BLANK_QUESTIONS,
@@ -59,9 +60,7 @@ def _record_page(
 ) -> HttpResponse:
     """Render a page of the client's record; its frame writes that it was viewed."""
     form = context.get("form")
-    context["errors"] = (
-        {name: [str(m) for m in ms] for name, ms in form.errors.items()} if form else {}
-    )
+    context["errors"] = error_texts(form) if form else {}
     context.update(
         header=record_header(request, client, page), points=PointInCare.choices, today=_today()
     )
@@ -262,7 +261,7 @@ def questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
             "current": current,
             "versions": version_rows(service),
             "form": form,
-            "errors": {name: [str(m) for m in ms] for name, ms in form.errors.items()},
+            "errors": error_texts(form),
             "rows": range(form.row_count),
         },
     )

@@ -18,6 +18,7 @@ from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, client_to_read, record_header
 from hiu.web.episodes.services import pathway_for
+from hiu.web.form_errors import error_texts
 from hiu.web.plans import services
 from hiu.web.plans.forms import (
     BLANK_GOALS,
@@ -75,7 +76,7 @@ def _render(
 ) -> HttpResponse:
     if form is not None:
         context["form"] = form
-        context["errors"] = {name: [str(m) for m in ms] for name, ms in form.errors.items()}
+        context["errors"] = error_texts(form)
         context["error_list"] = _error_list(form)
         context["dates"] = {
             name: date_parts(form, name)

@@ -22,10 +22,6 @@ NOTE_LENGTH = 2000
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
-def errors_of(form: forms.Form) -> dict[str, list[str]]:
-    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
-
-
 def staff_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 

@@ -18,6 +18,7 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record, record_client_view
 from hiu.web.clients.models import Client
+from hiu.web.form_errors import error_texts
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
 from hiu.web.screening.forms import (
@@ -25,7 +26,6 @@ from hiu.web.screening.forms import (
     ReferralForm,
     RenameReasonForm,
     ScreeningForm,
-    errors_of,
 )
 from hiu.web.screening.models import Decision, Referral, ScreeningDecision
 from hiu.web.screening.presenters import (
@@ -184,7 +184,7 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "form": form,
-        "errors": errors_of(form) if form.is_bound else {},
+        "errors": error_texts(form) if form.is_bound else {},
         "may_screen": may_screen and decision is None,
         "reasons": reasons,
         "staff": staff,
@@ -253,8 +253,8 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": reason_rows(everything, used),
         "add_form": add_form,
         "rename_form": rename_form,
-        "add_errors": errors_of(add_form) if add_form.is_bound else {},
-        "rename_errors": errors_of(rename_form) if rename_form.is_bound else {},
+        "add_errors": error_texts(add_form) if add_form.is_bound else {},
+        "rename_errors": error_texts(rename_form) if rename_form.is_bound else {},
         "problem": problem,
     }
     return render(request, "screening/reasons.jinja", context)
@@ -307,7 +307,7 @@ def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _referral_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
-    context = {"form": form, "errors": errors_of(form) if form.is_bound else {}}
+    context = {"form": form, "errors": error_texts(form) if form.is_bound else {}}
     return render(request, "screening/new_referral.jinja", context)
 
 
