@@ -100,11 +100,15 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _run([*manage, "migrate", "--verbosity", "0"], env)
         _run([*manage, "demo", "--synthetic", str(synthetic)], env)
         port = _free_port()
+        # The server's errors go to a file, read when the session ends: a server error shows
+        # in a browser only as the apology page, so its traceback is reported from there.
+        server_log_path = tmp / "server.log"
+        server_log = server_log_path.open("wb")
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=server_log,
         )
         # The worker that runs uploaded imports, as `make demo` runs it beside the server. Its
         # output goes to a file: a pipe nobody reads would stop it once the pipe was full.
@@ -117,7 +121,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(url, server)
+            _wait_for(url, server, server_log_path)
             yield url
         finally:
             for process in (worker, server):
@@ -125,17 +129,17 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             for process in (worker, server):
                 process.wait(timeout=30)
             worker_log.close()
-            if server.stderr is not None:
-                server.stderr.close()
+            server_log.close()
+        errors = server_log_path.read_text(errors="replace")
+        if "Traceback" in errors:
+            pytest.fail(f"the server had errors during the browser tests:\n{errors[-6000:]}")
 
 
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(
-                f"the server stopped: {server.stderr.read().decode() if server.stderr else ''}"
-            )
+            raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')}")
         try:
             urllib.request.urlopen(f"{url}/sign-in/", timeout=2).close()  # noqa: S310
             return

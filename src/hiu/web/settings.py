@@ -115,6 +115,17 @@ if DATABASES["default"]["ENGINE"] not in {
     "django.db.backends.postgresql",
 }:
     raise ConfigurationError("DATABASE_URL must be a sqlite:// or postgresql:// URL.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server's threads and the tasks worker write to one SQLite file. A transaction
+    # that reads and then writes can deadlock against another writer and fail at once with
+    # "database is locked" (a server error for whoever pressed Save); taking the write lock
+    # when a transaction begins (IMMEDIATE) makes writers queue instead, for up to `timeout`
+    # seconds. WAL lets pages read while one connection writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
