@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiu.outcomes import INSTRUMENTS, Item
+from hiu.outcomes.targets import TARGETS
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
@@ -28,7 +29,7 @@ from hiu.web.episodes.models import Episode
 from hiu.web.outcomes import services
 from hiu.web.outcomes.due import tasks_due
 from hiu.web.outcomes.history import first_and_latest
-from hiu.web.outcomes.kpis import Quarter, parse_quarter, quarter_of, service_summary
+from hiu.web.outcomes.kpis import Figure, Quarter, parse_quarter, quarter_of, service_summary
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremQuestionnaire, PremResponse
 from hiu.web.outcomes.questionnaire import STANDARD, current_questionnaire
 from hiu.web.plans.models import ActionPlan, Goal
@@ -436,6 +437,24 @@ def rate(client: Client, goal: Goal, day: dt.date, rating: int) -> None:
     GoalRating.objects.create(
         client=client, goal=goal, goal_text=goal.description, rating=rating, rated_on=day
     )
+
+
+@pytest.mark.parametrize(
+    ("met", "of", "text"),
+    [
+        (19, 29, "19 of 29 (65.5%) — target 66%: not met"),
+        (33, 50, "33 of 50 (66%) — target 66%: met"),
+        (2, 3, "2 of 3 (67%) — target 66%: met"),
+        (13, 20, "13 of 20 (65%) — target 66%: not met"),
+    ],
+)
+def test_a_share_just_under_the_target_is_not_shown_rounded_up_to_it(
+    met: int, of: int, text: str
+) -> None:
+    """19 of 29 is 65.5%: shown as "66%" beside a 66% target "not met", it would read as a
+    mistake, so a share that rounds to the target without reaching it gets a decimal place."""
+    figure = Figure(TARGETS["better_wellbeing"], "Better wellbeing", met, of, "", "")
+    assert figure.text == text
 
 
 def test_the_summary_counts_only_clients_with_a_latest_score_in_the_quarter(

@@ -100,7 +100,17 @@ class Figure:
         if self.denominator == 0:
             return f"No one to count this quarter — {target}"
         verdict = "met" if self.met else "not met"
-        return f"{self.met_count} of {self.denominator} ({self.share:.0%}) — {target}: {verdict}"
+        share = _percent(self.met_count / self.denominator, self.target.proportion)
+        return f"{self.met_count} of {self.denominator} ({share}) — {target}: {verdict}"
+
+
+def _percent(share: float, target: float) -> str:
+    """A whole percentage, or one decimal place where a whole number would hide which side of
+    the target the share is on (19 of 29 is 65.5%, not "66%" beside a 66% target not met)."""
+    whole = f"{share:.0%}"
+    if whole == f"{target:.0%}" and share != target:
+        return f"{share:.1%}"
+    return whole
 
 
 @dataclass(frozen=True)
