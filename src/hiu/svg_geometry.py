@@ -13,6 +13,26 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class PlotFrame:
+    """A chart's size and where its plot sits inside it; every chart's geometry extends it."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.plot_height
+
+    @property
+    def right(self) -> int:
+        return self.left + self.plot_width
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float
     label: str

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hiu.svg_geometry import Tick, marker_path, nice_scale
+from hiu.svg_geometry import PlotFrame, Tick, marker_path, nice_scale
 
 Formatter = Callable[[float], str]
 
@@ -73,29 +73,15 @@ class KeyItem:
 
 
 @dataclass(frozen=True)
-class BarChart:
+class BarChart(PlotFrame):
     id: str
     title: str
     description: str
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
     bars: list[Bar]
     groups: list[GroupLabel]
     y_ticks: list[Tick]
     key: list[KeyItem]
     axis_label: str
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.plot_height
-
-    @property
-    def right(self) -> int:
-        return self.left + self.plot_width
 
 
 def bar_chart(
@@ -197,16 +183,10 @@ class LineSeries:
 
 
 @dataclass(frozen=True)
-class LineChart:
+class LineChart(PlotFrame):
     id: str
     title: str
     description: str
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
     series: list[LineSeries]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
@@ -214,14 +194,6 @@ class LineChart:
     marker_x: float | None
     marker_label: str
     axis_label: str
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.plot_height
-
-    @property
-    def right(self) -> int:
-        return self.left + self.plot_width
 
 
 def line_chart(

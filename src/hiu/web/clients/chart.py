@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hiu.svg_geometry import marker_path
+from hiu.svg_geometry import PlotFrame, marker_path
 from hiu.web.clients.activity import MEASURES, MonthlyActivity
 from hiu.web.episodes.phases import Phase
 from hiu.web.formatting import format_date
@@ -157,13 +157,7 @@ class LegendBand:
 
 
 @dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
+class Chart(PlotFrame):
     series: list[Series]
     bands: list[Band]
     marks: list[Mark]
@@ -172,14 +166,6 @@ class Chart:
     band_legend: list[LegendBand]
     title: str
     description: str
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.plot_height
-
-    @property
-    def right(self) -> int:
-        return self.left + self.plot_width
 
 
 def _months_from(first: dt.date, day: dt.date) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hiu.outcomes import Instrument
-from hiu.svg_geometry import Tick, marker_path
+from hiu.svg_geometry import PlotFrame, Tick, marker_path
 from hiu.web.formatting import format_date
 
 WIDTH = 640
@@ -46,13 +46,7 @@ class Shade:
 
 
 @dataclass(frozen=True)
-class TrajectoryChart:
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
+class TrajectoryChart(PlotFrame):
     path: str
     points: list[Point]
     shades: list[Shade]
@@ -64,14 +58,6 @@ class TrajectoryChart:
     description: str
     colour: str = LINE
     cutoff_colour: str = CUTOFF
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.plot_height
-
-    @property
-    def right(self) -> int:
-        return self.left + self.plot_width
 
 
 def score_text(value: float) -> str:
