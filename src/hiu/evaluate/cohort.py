@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,22 +49,9 @@ class Cohort:
     def from_members(cls, members: Iterable[CohortMember]) -> Cohort:
         """A cohort from members already read (the web app's clients): the same checks as a
         file, with ``row`` the member's position counted from 1."""
-        kept: list[CohortMember] = []
-        rejected: list[dict[str, object]] = []
-        seen: dict[str, int] = {}
-        count = 0
-        for row, member in enumerate(members, start=1):
-            count += 1
-            problem = _check_member(member)
-            if problem is not None:
-                rejected.append({"row": row, "column": problem[0], "reason": problem[1]})
-                continue
-            if member.nhs_number in seen:
-                rejected.append(_duplicate(row, seen[member.nhs_number]))
-                continue
-            seen[member.nhs_number] = row
-            kept.append(member)
-        return cls(members=tuple(kept), rows=count, rejected=rejected)
+        return _gather(
+            (row, _check_member(member) or member) for row, member in enumerate(members, start=1)
+        )
 
     @property
     def people(self) -> int:
@@ -98,30 +85,38 @@ def parse_cohort(text: str, *, name: str = "cohort file") -> Cohort:
         for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
         if column in columns
     }
+
+    def checked() -> Iterator[tuple[int, CohortMember | tuple[str, str]]]:
+        # The header is line 1; reader.line_num is the line a record ends on, which for the
+        # one-line records of a cohort file is the line it starts on.
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            values = {
+                column: (cells[index].strip() if index < len(cells) else "")
+                for column, index in where.items()
+            }
+            yield reader.line_num, _check_row(values)
+
+    return _gather(checked())
+
+
+def _gather(checked: Iterable[tuple[int, CohortMember | tuple[str, str]]]) -> Cohort:
+    """Keep each person's first good row; every other row is rejected with its reason."""
     kept: list[CohortMember] = []
     rejected: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     rows = 0
-    # The header is line 1; reader.line_num is the line a record ends on, which for the
-    # one-line records of a cohort file is the line it starts on.
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
+    for row, found in checked:
         rows += 1
-        row = reader.line_num
-        values = {
-            column: (cells[index].strip() if index < len(cells) else "")
-            for column, index in where.items()
-        }
-        problem = _check_row(values)
-        if isinstance(problem, tuple):
-            rejected.append({"row": row, "column": problem[0], "reason": problem[1]})
+        if isinstance(found, tuple):
+            rejected.append({"row": row, "column": found[0], "reason": found[1]})
             continue
-        if problem.nhs_number in seen:
-            rejected.append(_duplicate(row, seen[problem.nhs_number]))
+        if found.nhs_number in seen:
+            rejected.append(_duplicate(row, seen[found.nhs_number]))
             continue
-        seen[problem.nhs_number] = row
-        kept.append(problem)
+        seen[found.nhs_number] = row
+        kept.append(found)
     return Cohort(members=tuple(kept), rows=rows, rejected=rejected)
 
 
