@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "hiu.web.interventions",
     "hiu.web.outcomes",
     "hiu.web.evaluation",
+    "hiu.web.meetings",
+    "hiu.web.casestudies",
+    "hiu.web.reports",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,12 @@ class Action(models.TextChoices):
     RUN_EVALUATION = "run_evaluation", "Ran the service evaluation"
     VIEW_EVALUATION = "view_evaluation", "Viewed the service evaluation"
     CHANGE_UNIT_COSTS = "change_unit_costs", "Changed the unit costs"
+    RECORD_MEETING = "record_meeting", "Recorded a team meeting"
+    VIEW_MEETING = "view_meeting", "Viewed a team meeting"
+    WRITE_CASE_STUDY = "write_case_study", "Wrote or changed a case study"
+    VIEW_REPORT = "view_report", "Viewed a service report"
+    DOWNLOAD_REPORT = "download_report", "Downloaded a service report"
+    CHANGE_TARGETS = "change_targets", "Changed the service's targets"
 
 
 class AppendOnlyError(RuntimeError):

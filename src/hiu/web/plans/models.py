@@ -138,6 +138,9 @@ class Assessment(models.Model):
     own_account = models.TextField()
     # Codes from ``Need``.
     needs = models.JSONField(default=list, blank=True)
+    # The need most behind the attendances: the "primary presentation" the quarterly report
+    # counts new clients by (000 §4.1). A code from ``Need``; blank when not decided.
+    primary_need = models.CharField(max_length=30, choices=Need.choices, blank=True)
     needs_note = models.TextField(blank=True)
     readiness = models.CharField(max_length=20, choices=Readiness.choices)
     risk_to_self = models.CharField(max_length=10, choices=RiskLevel.choices)
