@@ -12,6 +12,7 @@ The rules (docs/reporting.md, "Disclosure control"):
   is from 1 to 7 or their denominator is below 8.
 - **Averages, medians, minimums and maximums** describe a group of people; over fewer than 8
   people they are suppressed (a maximum over three people is nearly one person's value).
+- **Occasions** that are not people (team meetings held) are shown as they are.
 - **Estimates** from the evaluation (a percentage change with its interval) are suppressed
   when fewer than 8 people are behind them.
 
@@ -98,6 +99,14 @@ def count(n: int) -> Shown:
     _check(n)
     if _is_small(n):
         return suppressed()
+    return Shown(n, f"{n:,}", Kind.COUNT)
+
+
+def occasions(n: int) -> Shown:
+    """A count of things that are not people (meetings held, reports issued): shown exactly.
+    Knowing that a team met three times says nothing about anyone; the people discussed at
+    those meetings are a :func:`count`."""
+    _check(n)
     return Shown(n, f"{n:,}", Kind.COUNT)
 
 

@@ -1,4 +1,7 @@
-"""A report made by hand with every kind of block and figure, for the renderers' tests."""
+"""A report made by hand with every kind of block and figure, for the renderers' tests.
+
+Import it as `from sample import sample_report` (pytest puts this folder on the path; the
+test folders have no __init__.py, as elsewhere in tests/)."""
 
 from __future__ import annotations
 

@@ -24,13 +24,13 @@ class EpisodeFacts:
 
     episode_id: int
     client_id: int
-    way_in: str  # "identified" or "referred"
+    way_in: str  # "identified", "referred" or "relapse" (re-opened after a relapse)
     opened_on: dt.date
     engaged_on: dt.date | None
     stepped_down_on: dt.date | None
     closed_on: dt.date | None
     # Every phase the episode entered, in order: (the day it took effect, the phase's value:
-    # "contacting", "engaged", "holding", "stepped_down" or "closed").
+    # "screening", "contacting", "engaged", "holding", "stepped_down" or "closed").
     phases: tuple[tuple[dt.date, str], ...]
     # The employing organisation of the client's case manager ("" when not known).
     organisation: str

@@ -1,0 +1,100 @@
+"""The evaluation summary: the naive before/after beside the matched comparison (DESIGN §7).
+
+The naive figure is printed because commissioners are used to it; the matched one is the
+estimate of what the service did. Both come from the service's latest finished evaluation
+(``hiu-evaluation/1``); estimates behind fewer than 8 people are suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hiu import disclosure as d
+from hiu.report.document import Column, Table
+from hiu.report.facts import EvaluationFacts
+
+WINDOWS = ("6", "12")
+ACTIVITIES = (
+    ("ed_attendances", "A&E attendances"),
+    ("admissions", "Emergency admissions"),
+    ("ambulance_incidents", "Ambulance incidents"),
+    ("nhs111_calls", "NHS 111 calls"),
+    ("bed_days", "Bed days"),
+)
+
+
+def result(
+    evaluation: Mapping[str, Any], method: str, window: str, activity: str
+) -> Mapping[str, Any] | None:
+    found = evaluation.get(method, {}).get(window, {}).get(activity)
+    return found if isinstance(found, Mapping) else None
+
+
+def _change(found: Mapping[str, Any] | None) -> d.Shown:
+    if found is None:
+        return d.not_applicable(d.Kind.PERCENT)
+    return d.change(found.get("estimate"), int(found.get("people") or 0))
+
+
+def _interval(found: Mapping[str, Any] | None) -> d.Shown:
+    if found is None:
+        return d.not_applicable()
+    low = d.change(found.get("ci_low"), int(found.get("people") or 0))
+    high = d.change(found.get("ci_high"), int(found.get("people") or 0))
+    if low.value is None or high.value is None:
+        return d.Shown(None, low.text if low.suppressed else d.NOT_APPLICABLE)
+    return d.text(f"{low.text} to {high.text}")
+
+
+def summary_table(evaluation: EvaluationFacts) -> Table:
+    rows = []
+    for window in WINDOWS:
+        for key, name in ACTIVITIES:
+            naive = result(evaluation.result, "naive", window, key)
+            matched = result(evaluation.result, "matched", window, key)
+            people = int(matched.get("people") or 0) if matched else 0
+            rows.append(
+                (
+                    d.text(f"{name}, {window} months"),
+                    _change(naive),
+                    _change(matched),
+                    _interval(matched),
+                    d.total(people),
+                )
+            )
+    return Table(
+        sheet="Evaluation",
+        title="Change after engaging: before-and-after beside the matched comparison",
+        columns=(
+            Column("Activity and months after engaging", numeric=False),
+            Column("Before and after (naive)"),
+            Column("Against matched comparison"),
+            Column("95% interval (matched)"),
+            Column("People matched"),
+        ),
+        rows=tuple(rows),
+        definition=(
+            "Relative change in each activity in the months after engaging. Naive: the same "
+            "people before and after, which overstates the effect because people are found at "
+            "their peak. Matched: the change beyond that of similar people on the same lists who "
+            "were not engaged (difference in differences). -25% means 25% fewer. An interval "
+            "that includes 0% means the data cannot rule out no effect."
+        ),
+    )
+
+
+def describe(evaluation: EvaluationFacts) -> str:
+    run = evaluation.result.get("run", {})
+    cohort = evaluation.result.get("cohort", {})
+    parts = [
+        f"From the evaluation run on {evaluation.finished_on:%-d %B %Y} with the "
+        f"{evaluation.rule_set} rule set",
+    ]
+    if evaluation.unit_costs:
+        parts.append(f"unit costs {evaluation.unit_costs}")
+    if run.get("data_end"):
+        parts.append(f"activity data to {run['data_end']}")
+    if cohort.get("engaged_from") and cohort.get("engaged_to"):
+        parts.append(f"people who engaged from {cohort['engaged_from']} to {cohort['engaged_to']}")
+    return ", ".join(parts) + "."
