@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from facts_support import NO_OUTCOMES, D, episode, facts
 
 from hiu.disclosure import SUPPRESSED
@@ -229,12 +230,12 @@ def test_kpis_judge_reductions_on_the_matched_comparison_and_say_if_its_interval
     assert rows["Reduction in A&E attendances"] == [
         "45%",
         "20%",
-        "Met (the interval includes no change)",
+        "Not shown: the 95% interval includes no change",
     ]
     assert rows["Reduction in non-elective hospital admissions"] == [
         "45%",
         "50%",
-        "Not met (the interval includes no change)",
+        "Not met",
     ]
     assert rows["People experience improved personal well-being at the end of our support"] == [
         "65.5%",
@@ -251,6 +252,23 @@ def test_kpis_judge_reductions_on_the_matched_comparison_and_say_if_its_interval
         "90%",
         "Not known",
     ]
+
+
+@pytest.mark.parametrize(
+    ("estimate", "low", "high", "verdict"),
+    [
+        (-0.45, -0.6, -0.3, "Met"),  # reaches the 40% target; the interval excludes no change
+        (-0.40, -0.6, -0.2, "Met"),  # exactly the target
+        (-0.45, -0.8, 0.0, "Not shown: the 95% interval includes no change"),  # 0 is the edge
+        (-0.35, -0.5, -0.2, "Not met"),  # a real fall, short of the target
+    ],
+)
+def test_a_reduction_is_met_only_when_it_reaches_the_target_and_excludes_no_change(
+    estimate: float, low: float, high: float, verdict: str
+) -> None:
+    built = build_report(facts(evaluation=_evaluation(estimate, low, high, 60)), Q3, D(2026, 10, 1))
+    rows = {row[0].text: row[3].text for row in built.table("KPIs").rows}
+    assert rows["Reduction in non-elective hospital admissions"] == verdict
 
 
 def test_kpi_targets_set_per_quarter_are_multiplied_for_a_year() -> None:

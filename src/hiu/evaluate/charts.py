@@ -24,6 +24,7 @@ class Style:
     dash: str = ""  # stroke-dasharray, "" for a solid line
     marker: str = "circle"  # circle, square, triangle, diamond
     hatched: bool = False  # bars: white diagonal hatching over the fill
+    outlined: bool = False  # bars: white inside an edge of the colour (a third kind of bar)
 
 
 def ticks(top: float, step: float, places: int, position: Callable[[float], float]) -> list[Tick]:

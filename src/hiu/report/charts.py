@@ -15,11 +15,12 @@ from hiu.disclosure import Kind, Shown
 from hiu.evaluate.charts import BarChart, BarValue, Style, bar_chart
 from hiu.report.document import Bars, Report
 
-# NHS identity colours; the second series is hatched so colour is never the only difference.
+# NHS identity colours. Colour is never the only difference between the first three series
+# (the most any chart of the report draws): solid, hatched, outlined.
 SERIES_STYLES = (
     Style("#005eb8"),
     Style("#4c6272", hatched=True),
-    Style("#007f3b"),
+    Style("#007f3b", outlined=True),
     Style("#ed8b00", hatched=True),
 )
 
@@ -42,13 +43,14 @@ def bar_geometry(report: Report, bars: Bars, *, width: int = 520, height: int = 
     )
     values: list[BarValue] = []
     texts: dict[tuple[str, str], str] = {}
+    short = dict(bars.short_labels)
     for number, row in enumerate(table.rows):
         label = row[0].text
         if label in bars.leave_out:
             continue
         group = f"row-{number}"
         for index in bars.series:
-            values.append(BarValue(group, label, str(index), _number(row[index])))
+            values.append(BarValue(group, short.get(label, label), str(index), _number(row[index])))
             texts[(group, str(index))] = row[index].text
     shown = ", ".join(
         f"{row[0].text}: "

@@ -67,6 +67,9 @@ class Bars:
     axis_label: str
     # Rows left out of the chart (a total row, say): their first cells' texts.
     leave_out: tuple[str, ...] = ()
+    # (first cell's text, a shorter label under its bars) where the row's own would not fit;
+    # the chart's text description and the table keep the full text.
+    short_labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The KPI table: each KPI's result for the period against the service's target (``kpis``).
 
 The verdict is worked out on the exact figure; the result shown is the published one (through
-disclosure control). Reductions are judged on the matched comparison, and when its interval
-includes no change the verdict says so.
+disclosure control). Reductions are judged on the matched comparison; one whose estimate
+reaches the target but whose interval includes no change is "not shown", not met.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ REDUCTIONS = {
 SHARES = ("less_lonely", "better_wellbeing", "positive_experience", "progressing_goal")
 TOO_FEW = "Not known: fewer than 8 people"
 MET, NOT_MET = "Met", "Not met"
+NOT_SHOWN = "Not shown: the 95% interval includes no change"
 
 
 def _target_cell(kpi: Kpi, value: float) -> d.Shown:
@@ -50,11 +51,14 @@ def _reduction(found: Mapping[str, Any] | None, target: float) -> tuple[d.Shown,
         f"Matched comparison, {KPI_WINDOW} months, {d.total(people).text} people; change "
         f"{change.text} (95% interval {low.text} to {high.text})"
     )
-    verdict = MET if fall >= target else NOT_MET
+    if fall < target:
+        return shown, basis, NOT_MET
+    # A fall as big as the target whose interval still includes no change could be chance:
+    # calling it met would sell noise as impact.
     ci_low, ci_high = found.get("ci_low"), found.get("ci_high")
-    if ci_low is not None and ci_high is not None and ci_low <= 0 <= ci_high:
-        verdict += " (the interval includes no change)"
-    return shown, basis, verdict
+    if ci_low is None or ci_high is None or ci_low <= 0 <= ci_high:
+        return shown, basis, NOT_SHOWN
+    return shown, basis, MET
 
 
 def _share(figure: ShareFacts, target: float) -> tuple[d.Shown, str, str]:
@@ -115,3 +119,4 @@ def kpi_table(facts: ServiceFacts, period: Period) -> Table:
 
 PROPORTION_TITLES = tuple(kpi.title for kpi in KPIS.values() if kpi.unit is Unit.PROPORTION)
 NUMBER_TITLES = tuple(kpi.title for kpi in KPIS.values() if kpi.unit is Unit.NUMBER)
+SHORT_TITLES = tuple((kpi.title, kpi.short) for kpi in KPIS.values())

@@ -29,6 +29,9 @@ class Unit(Enum):
 class Kpi:
     key: str
     title: str
+    # A word or two under a chart's bars, where the title would not fit (the chart's title
+    # and description say what is measured).
+    short: str
     unit: Unit
     default: float
     source: str
@@ -43,9 +46,9 @@ class Kpi:
         return f"{value:g}"
 
 
-def _outcome(key: str, measured_as: str) -> Kpi:
+def _outcome(key: str, short: str, measured_as: str) -> Kpi:
     target = TARGETS[key]
-    return Kpi(key, target.definition, Unit.PROPORTION, target.proportion, BRC, measured_as)
+    return Kpi(key, target.definition, short, Unit.PROPORTION, target.proportion, BRC, measured_as)
 
 
 KPIS: Mapping[str, Kpi] = MappingProxyType(
@@ -55,6 +58,7 @@ KPIS: Mapping[str, Kpi] = MappingProxyType(
             Kpi(
                 "ed_reduction",
                 "Reduction in A&E attendances",
+                "A&E",
                 Unit.PROPORTION,
                 0.20,
                 f"{HACKNEY}: a minimum of 20%; {RIGHTCARE} and {BRC} use 40%",
@@ -64,6 +68,7 @@ KPIS: Mapping[str, Kpi] = MappingProxyType(
             Kpi(
                 "admission_reduction",
                 "Reduction in non-elective hospital admissions",
+                "Admissions",
                 Unit.PROPORTION,
                 0.40,
                 f"{BRC}; {RIGHTCARE}",
@@ -73,20 +78,28 @@ KPIS: Mapping[str, Kpi] = MappingProxyType(
             Kpi(
                 "ambulance_reduction",
                 "Reduction in 999 ambulance incidents",
+                "Ambulance",
                 Unit.PROPORTION,
                 0.40,
                 RIGHTCARE,
                 "Fall in ambulance incidents in the 6 months after engaging, against the "
                 "matched comparison group, from the latest evaluation",
             ),
-            _outcome("less_lonely", "Share of people compared whose loneliness score fell"),
-            _outcome("better_wellbeing", "Share of people compared whose wellbeing rose"),
             _outcome(
-                "positive_experience", "Share of experience questionnaires answered positively"
+                "less_lonely", "Loneliness", "Share of people compared whose loneliness score fell"
+            ),
+            _outcome(
+                "better_wellbeing", "Wellbeing", "Share of people compared whose wellbeing rose"
+            ),
+            _outcome(
+                "positive_experience",
+                "Experience",
+                "Share of experience questionnaires answered positively",
             ),
             Kpi(
                 "case_studies",
                 "Case studies per quarter, per HIU lead",
+                "Case studies",
                 Unit.NUMBER,
                 2,
                 BRC,
@@ -97,13 +110,18 @@ KPIS: Mapping[str, Kpi] = MappingProxyType(
             Kpi(
                 "new_referrals",
                 "New people accepted into the service",
+                "New people",
                 Unit.NUMBER,
                 30,
                 f"{BRC} (30 a quarter from year 2)",
                 "Episodes of support opened in the period, from identified lists and referrals",
                 per_quarter=True,
             ),
-            _outcome("progressing_goal", "Share of people rated twice on a goal who progressed"),
+            _outcome(
+                "progressing_goal",
+                "Goals",
+                "Share of people rated twice on a goal who progressed",
+            ),
         )
     }
 )

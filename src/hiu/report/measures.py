@@ -13,7 +13,7 @@ from hiu.report import casework_measures as casework
 from hiu.report.document import Bars, Block, Paragraph, Report, Section, Story
 from hiu.report.evaluation_summary import describe, summary_table
 from hiu.report.facts import ServiceFacts
-from hiu.report.kpi_section import NUMBER_TITLES, kpi_table
+from hiu.report.kpi_section import NUMBER_TITLES, SHORT_TITLES, kpi_table
 from hiu.report.outcome_measures import after_acceptance_table, questionnaires_table
 from hiu.report.period import Period
 from hiu.report.table_one_section import table_one_table
@@ -53,6 +53,7 @@ def _summary(facts: ServiceFacts, period: Period) -> Section:
                 "KPIs measured as a share: result and target",
                 "Per cent",
                 leave_out=NUMBER_TITLES,
+                short_labels=SHORT_TITLES,
             ),
         ),
     )
