@@ -13,7 +13,7 @@ HOMES = {
     "casemanager": ("Case manager", "My caseload"),
     "datacoordinator": ("Data coordinator", "Activity data"),
     "volunteers": ("Volunteer coordinator", "Volunteers"),
-    "commissioner": ("Commissioner", "Service summary"),
+    "commissioner": ("Commissioner", "Reports"),
     "ig": ("IG lead", "Audit log"),
     "admin": ("Administrator", "Users and roles"),
 }

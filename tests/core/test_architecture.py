@@ -28,7 +28,9 @@ def test_every_core_module_is_under_the_contract() -> None:
     core = {
         f"hiu.{module.name}"
         for module in pkgutil.iter_modules(hiu.__path__)
-        if module.name != "web"
+        # hiu.console is the installed command: the core's commands plus `hiu report`, which
+        # imports the web app when it runs. It is outside the core, like hiu.web.
+        if module.name not in {"web", "console"}
     }
     assert core == covered
 

@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 CASEWORK_NAMESPACES = frozenset(
     {"episodes", "screening", "contacts", "plans", "interventions", "outcomes", "evaluation"}
+    # Reporting: team meetings, case studies, and the reports namespace (its targets pages in
+    # test_report_targets_access.py, its report pages in test_reports_access.py).
+    | {"meetings", "casestudies", "reports"}
 )
 
 

@@ -3,6 +3,9 @@ the synthetic population's activity imported into the activity store."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -11,14 +14,22 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from hiu.report.identifiers import anyone_in
 from hiu.schemas import KINDS
 from hiu.store.store import Store
-from hiu.web.accounts.demo import DEMO_IMPORTER, DEMO_USERS
+from hiu.synth.names import FAMILY_NAMES, GIVEN_NAMES_ANY, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
+from hiu.web.accounts.demo import DEMO_IMPORTER, DEMO_SERVICE, DEMO_USERS
+from hiu.web.accounts.demo_reporting import STORIES, demo_today
+from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, role_of
+from hiu.web.casestudies.models import CaseStudy
+from hiu.web.casestudies.services import person_identifiers
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
 from hiu.web.identification.models import IdentificationRun
+from hiu.web.meetings.models import Meeting, MeetingKind
+from hiu.web.plans.models import Assessment
 from hiu.web.screening.models import Referral
 
 REQUIRED_DEMO_USERNAMES = {
@@ -131,3 +142,69 @@ def test_the_demo_caseload_is_lived_in_at_every_phase_and_made_once(
     counts = (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count())
     call_command("demo", synthetic=synthetic, stdout=StringIO())
     assert (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count()) == counts
+
+
+def test_the_demo_stories_name_no_one_the_synthetic_population_could_hold() -> None:
+    names = {*GIVEN_NAMES_MALE, *GIVEN_NAMES_FEMALE, *GIVEN_NAMES_ANY, *FAMILY_NAMES}
+    for story in STORIES:
+        words = set(re.findall(r"[A-Za-z']+", f"{story.title} {story.text}".lower()))
+        assert not words & {name.lower() for name in names}, story.title
+        assert not re.search(r"\d{3}", story.text.replace("999", "").replace("111", ""))
+
+
+def test_the_demo_records_meetings_main_needs_and_case_studies_once(
+    db: object, data_dir: Path, synthetic: Path
+) -> None:
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    service = Service.objects.get(name=DEMO_SERVICE)
+    today = demo_today(Store.in_data_dir(data_dir))
+
+    # A referral meeting every fortnight and a wider MDT every month, up to the demo's today,
+    # each discussing clients whose support was open that day, 3 to 12 when there are enough.
+    meetings = list(Meeting.objects.filter(service=service).order_by("held_on"))
+    referral = [m.held_on for m in meetings if m.kind == MeetingKind.REFERRAL]
+    mdt = [m.held_on for m in meetings if m.kind == MeetingKind.WIDER_MDT]
+    assert len(referral) >= 4
+    assert len(mdt) >= 2
+    assert {(b - a).days for a, b in itertools.pairwise(referral)} == {14}
+    assert len({(d.year, d.month) for d in mdt}) == len(mdt)
+    assert max(m.held_on for m in meetings) <= today
+    for meeting in meetings:
+        clients = list(meeting.clients.all())
+        assert all(c.service_id == service.pk for c in clients)
+        open_that_day = {
+            e.client_id
+            for e in Episode.objects.filter(client__service=service)
+            if e.opened_on <= meeting.held_on
+            and meeting.held_on < (e.stepped_down_on or e.closed_on or dt.date.max)
+        }
+        assert {c.pk for c in clients} <= open_that_day
+        assert min(3, len(open_that_day)) <= len(clients) <= 12
+    assert any(meeting.clients.count() >= 3 for meeting in meetings)
+    assert all(meeting.organisation_list for meeting in meetings)
+
+    # Every assessment names its main need, one of its needs, and not always the same one.
+    assessments = list(Assessment.objects.filter(client__service=service))
+    assert assessments
+    assert all(a.primary_need in a.needs for a in assessments)
+    assert len({a.primary_need for a in assessments}) > 1
+
+    # Case studies for the latest stepped-down clients: most may go into a report, one the
+    # team kept back, one whose consent was withdrawn; none holds any client's identifiers.
+    stories = list(CaseStudy.objects.filter(client__service=service))
+    assert 3 <= len(stories) <= 10
+    assert all(s.episode is not None and s.episode.stepped_down_on for s in stories)
+    assert all(s.consent_given_on is not None and s.written_on <= today for s in stories)
+    assert sum(not s.shareable for s in stories) == 1
+    assert sum(s.consent_withdrawn_on is not None for s in stories) == 1
+    assert CaseStudy.objects.shareable().count() == len(stories) - 2
+    assert any(s.written_on > today - dt.timedelta(days=92) for s in stories)
+    people = [person_identifiers(c) for c in Client.objects.filter(service=service)]
+    for story in stories:
+        assert anyone_in(f"{story.title}\n{story.text}", people) == []
+
+    counts = (Meeting.objects.count(), CaseStudy.objects.count(), Assessment.objects.count())
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    assert (Meeting.objects.count(), CaseStudy.objects.count(), Assessment.objects.count()) == (
+        counts
+    )

@@ -324,6 +324,64 @@ def test_an_assessment_needs_the_clients_own_account_and_readiness(
     assert "Select how ready the client is to engage" in page
 
 
+def test_the_main_need_is_saved_and_shown_on_the_assessment(
+    browser: HttpClient, person: Client
+) -> None:
+    data = {
+        **date_fields("assessed_on", TODAY),
+        "own_account": "Lonely since moving; calls 999 when panicking.",
+        "needs": ["loneliness", "mental_health"],
+        "primary_need": "loneliness",
+        "readiness": "ready",
+        "risk_to_self": "low",
+        "risk_to_others": "none",
+        "risk_to_staff": "low",
+    }
+    assert browser.post(url("plans:assess", person), data).status_code == 302
+    assessment = presenters.latest_assessment(person)
+    assert assessment is not None
+    assert (assessment.primary_need, assessment.needs) == (
+        "loneliness",
+        ["loneliness", "mental_health"],
+    )
+    page = browser.get(url("plans:client", person)).content.decode()
+    main = page.split("Main need", 1)[1].split("</dd>", 1)[0]
+    assert "Loneliness and isolation" in main
+
+
+def test_a_main_need_not_ticked_is_added_to_the_needs(person: Client, worker: User) -> None:
+    assessment = services.assess(
+        person, answers(needs=["housing"], primary_need="substance_use"), by=worker
+    )
+    assert assessment.primary_need == "substance_use"
+    # In the order of the list, once each.
+    assert assessment.needs == ["housing", "substance_use"]
+
+
+def test_the_main_need_is_optional_and_must_be_one_of_the_needs_offered(
+    browser: HttpClient, person: Client, worker: User
+) -> None:
+    assert services.assess(person, answers(), by=worker).primary_need == ""
+    with pytest.raises(Refused, match="Select the main need from the list"):
+        services.assess(person, answers(primary_need="boredom"), by=worker)
+    data = {
+        **date_fields("assessed_on", TODAY),
+        "own_account": "Account",
+        "primary_need": "boredom",
+        "readiness": "ready",
+        "risk_to_self": "none",
+        "risk_to_others": "none",
+        "risk_to_staff": "none",
+    }
+    response = browser.post(url("plans:assess", person), data)
+    page = response.content.decode()
+    assert "Select the main need from the list" in page
+    assert 'href="#primary_need"' in page
+    assert Assessment.objects.count() == 1
+    page = browser.get(url("plans:client", person)).content.decode()
+    assert "Not decided" in page
+
+
 def test_the_latest_of_several_assessments_is_shown(person: Client, worker: User) -> None:
     services.assess(person, answers(assessed_on=TODAY - 10 * DAY, readiness="not_ready"), by=worker)
     later = services.assess(person, answers(assessed_on=TODAY - DAY), by=worker)

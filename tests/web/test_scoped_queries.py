@@ -4,9 +4,8 @@
 A lint in test form, like the breast-screening service's provider-scope check: any view module
 that mentions ``Client.objects``, ``ImportJob.objects``, ``IdentificationRun.objects``,
 ``IdentifiedPerson.objects`` or ``ExcludedPerson.objects`` must go straight to ``.visible_to(``.
-Aggregates for commissioners live in ``clients/aggregates.py`` and are suppressed there; the one
-other question views may ask of every service's import jobs is which batches are not theirs
-(``batches_of_other_services``), which returns batch numbers only.
+The one other question views may ask of every service's import jobs is which batches are not
+theirs (``batches_of_other_services``), which returns batch numbers only.
 """
 
 from __future__ import annotations

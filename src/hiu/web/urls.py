@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("hiu.web.interventions.urls")),
     path("", include("hiu.web.outcomes.urls")),
     path("", include("hiu.web.evaluation.urls")),
+    path("", include("hiu.web.meetings.urls")),
+    path("", include("hiu.web.casestudies.urls")),
+    path("", include("hiu.web.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -27,6 +27,7 @@ from hiu.web.accounts.demo_caseload import (
     add_referrals,
     build_caseload,
 )
+from hiu.web.accounts.demo_reporting import add_case_studies, add_meetings, demo_today
 from hiu.web.accounts.models import ListFrequency, Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client, Sex, WayIn
@@ -101,7 +102,8 @@ DEMO_USERS = (
         "Homerton Healthcare",
     ),
     DemoUser("volunteers", "Morgan", "Lee", Role.VOLUNTEER_COORDINATOR, "Befriending coordinator"),
-    DemoUser("commissioner", "Dana", "Hughes", Role.COMMISSIONER, "ICB commissioner", False),
+    # In the service: a commissioner sees the reports of the service they commission.
+    DemoUser("commissioner", "Dana", "Hughes", Role.COMMISSIONER, "ICB commissioner", True),
     DemoUser("ig", "Robin", "Patel", Role.IG_LEAD, "IG lead and Caldicott guardian", False),
     DemoUser("admin", "Kim", "Taylor", Role.ADMINISTRATOR, "System administrator", False),
 )
@@ -204,16 +206,21 @@ def make_demo_caseload(
     store and the lists are made: holding checks, follow-ups and relapses read them."""
     team = demo_team(service)
     engaged = cohort_engagement(synthetic_dir)
+    store = activity_store()
     counts = build_caseload(
         service,
         team,
-        activity_store(),
+        store,
         runs[-1] if runs else None,
         engaged,
         enrichers=[add_plans, add_interventions],
     )
     if not Referral.objects.filter(service=service).exists():
         add_referrals(service, team, _referral_people(synthetic_dir, service, engaged))
+    # What the quarterly report reads besides each client's history: meetings, case studies.
+    today = demo_today(store)
+    add_meetings(service, team, today)
+    add_case_studies(service, team, today)
     return counts
 
 

@@ -154,6 +154,28 @@ GOALS = (
 )
 
 
+#: How often each need is the main one behind high intensity use, roughly: mental health and
+#: loneliness most, then substance use, housing, symptoms without a medical explanation, money
+#: (000 §4.1 counts new clients by it). Weights for the demo's spread, not published figures.
+MAIN_NEED_WEIGHTS = {
+    "mental_health": 30,
+    "loneliness": 25,
+    "substance_use": 15,
+    "housing": 12,
+    "unexplained_symptoms": 10,
+    "money": 8,
+    "social_family": 8,
+    "self_harm": 7,
+}
+
+
+def main_need(client: Client, needs: list[str]) -> str:
+    """One of the assessment's needs as the main one, weighted towards the common ones. Its
+    own generator, so choosing it changes none of the client's other demo choices."""
+    rng = random.Random(int(client.nhs_number) + 7)
+    return rng.choices(needs, weights=[MAIN_NEED_WEIGHTS.get(n, 5) for n in needs])[0]
+
+
 def add_plans(
     client: Client, episode: Episode, rng: random.Random, by: User, today: dt.date
 ) -> None:
@@ -171,6 +193,7 @@ def add_plans(
             assessed_on=assessed,
             own_account=rng.choice(ACCOUNTS),
             needs=needs,
+            primary_need=main_need(client, needs),
             readiness=rng.choice(("thinking", "ready", "ready")),
             risk_to_self=rng.choice(("none", "low", "medium")),
             risk_to_others="none",

@@ -39,6 +39,7 @@ def role_required(*roles: Role) -> Callable[[View], View]:
 
 
 def service_of(request: HttpRequest) -> Service | None:
-    """The service the signed-in person works in, or None (administrators, IG, commissioners)."""
+    """The service the signed-in person works in (for a commissioner, the service they
+    commission), or None (administrators, IG leads)."""
     profile = getattr(request.user, "staff_profile", None)
     return profile.service if profile is not None else None

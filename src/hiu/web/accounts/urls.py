@@ -9,6 +9,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", LogoutView.as_view(), name="sign_out"),
     path("volunteers/", views.volunteers, name="volunteers"),
-    path("summary/", views.summary, name="summary"),
     path("users/", views.users, name="users"),
 ]

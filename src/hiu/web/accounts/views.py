@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from hiu.web.accounts.forms import SignInForm
 from hiu.web.accounts.permissions import role_required, service_of
 from hiu.web.accounts.roles import Role, home_url_name, roles_of
-from hiu.web.clients.aggregates import service_counts
 
 
 class SignInView(LoginView):
@@ -33,11 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.VOLUNTEER_COORDINATOR)
 def volunteers(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/volunteers.jinja", {"service": service_of(request)})
-
-
-@role_required(Role.COMMISSIONER)
-def summary(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/summary.jinja", {"rows": service_counts()})
 
 
 @role_required(Role.ADMINISTRATOR)

@@ -50,6 +50,7 @@ class Action(models.TextChoices):
     WRITE_CASE_STUDY = "write_case_study", "Wrote or changed a case study"
     VIEW_REPORT = "view_report", "Viewed a service report"
     DOWNLOAD_REPORT = "download_report", "Downloaded a service report"
+    ISSUE_REPORT = "issue_report", "Issued a service report to commissioners"
     CHANGE_TARGETS = "change_targets", "Changed the service's targets"
 
 

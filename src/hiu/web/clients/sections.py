@@ -25,4 +25,5 @@ CLIENT_PAGES: tuple[ClientPage, ...] = (
     ClientPage("Assessment and plans", "plans:client"),
     ClientPage("Interventions", "interventions:client"),
     ClientPage("Outcomes", "outcomes:client"),
+    ClientPage("Case studies", "casestudies:client"),
 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hiu.outcomes import INSTRUMENTS, Change, Instrument
 from hiu.outcomes.targets import TARGETS, Target
@@ -33,6 +34,19 @@ from hiu.web.outcomes.querysets import (
 )
 
 QUARTERS_OFFERED = 8
+
+
+class Span(Protocol):
+    """Any run of days counted as one: a quarter here, or a report's quarter or year
+    (``hiu.report.period.Period``). ``start`` and ``end`` are both included."""
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
+    def holds(self, day: dt.date) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -135,10 +149,10 @@ class ServiceSummary:
 
 
 def _changes_in(
-    quarter: Quarter, records: Sequence[OutcomeRecord]
+    quarter: Span, records: Sequence[OutcomeRecord]
 ) -> dict[str, dict[int, FirstAndLatest]]:
     """For each instrument, each client's first-to-latest change, where the latest scored
-    record up to the end of the quarter was completed in the quarter."""
+    record up to the end of the quarter (or any span) was completed in it."""
     grouped: dict[tuple[str, int], list[OutcomeRecord]] = {}
     for record in records:
         grouped.setdefault((record.instrument, record.client_id), []).append(record)
@@ -157,6 +171,13 @@ def _count(changes: dict[int, FirstAndLatest], test: Callable[[Change], bool | N
 
 
 def service_summary(service: Service, quarter: Quarter, today: dt.date) -> ServiceSummary:
+    figures, instruments = outcome_figures(service, quarter)
+    return ServiceSummary(service, quarter, quarters_to(today), figures, instruments)
+
+
+def outcome_figures(service: Service, quarter: Span) -> tuple[list[Figure], list[InstrumentCounts]]:
+    """The four figures against their targets and each instrument's counts, for a quarter or
+    any other span (the service report's quarter or year counts the same way)."""
     changes = _changes_in(quarter, service_records(service))
 
     lonely = changes["ucla3"]
@@ -196,10 +217,10 @@ def service_summary(service: Service, quarter: Quarter, today: dt.date) -> Servi
         )
         for code, found in changes.items()
     ]
-    return ServiceSummary(service, quarter, quarters_to(today), figures, instruments)
+    return figures, instruments
 
 
-def _experience(service: Service, quarter: Quarter) -> Figure:
+def _experience(service: Service, quarter: Span) -> Figure:
     answered = [
         r
         for r in service_prem_responses(service)
@@ -217,7 +238,7 @@ def _experience(service: Service, quarter: Quarter) -> Figure:
     )
 
 
-def _goals(ratings: Sequence[GoalRating], quarter: Quarter) -> Figure:
+def _goals(ratings: Sequence[GoalRating], quarter: Span) -> Figure:
     by_client: dict[int, list[GoalRating]] = {}
     for rating in ratings:
         by_client.setdefault(rating.client_id, []).append(rating)

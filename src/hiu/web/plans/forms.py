@@ -124,6 +124,12 @@ class AssessmentForm(forms.Form):
         choices=Need.choices,
         error_messages={"invalid_choice": "Select needs from the list"},
     )
+    # The need most behind the attendances: the quarterly report counts new clients by it.
+    primary_need = forms.ChoiceField(
+        required=False,
+        choices=Need.choices,
+        error_messages={"invalid_choice": "Select the main need from the list"},
+    )
     needs_note = forms.CharField(
         required=False, max_length=10000, strip=True, widget=forms.Textarea
     )

@@ -185,6 +185,8 @@ class AssessmentAnswers:
     risk_to_staff: str
     needs_note: str = ""
     risk_note: str = ""
+    # A code from ``Need``, or "" when not decided.
+    primary_need: str = ""
 
 
 @transaction.atomic
@@ -195,7 +197,8 @@ def assess(
     by: User,
     request: HttpRequest | None = None,
 ) -> Assessment:
-    """A new assessment (000 §2.3.2). Earlier ones are kept; the latest is shown."""
+    """A new assessment (000 §2.3.2). Earlier ones are kept; the latest is shown. A main need
+    that was not ticked among the needs is added to them."""
     _not_future(
         answers.assessed_on,
         "The date of the assessment must be today or in the past",
@@ -205,13 +208,18 @@ def assess(
         raise Refused("Enter the client's own account of why they attend", "own_account")
     if not set(answers.needs) <= set(Need.values):
         raise Refused("Select needs from the list", "needs")
+    if answers.primary_need and answers.primary_need not in Need.values:
+        raise Refused("Select the main need from the list", "primary_need")
     if answers.readiness not in Readiness.values:
         raise Refused("Select how ready the client is to engage", "readiness")
     for field in ("risk_to_self", "risk_to_others", "risk_to_staff"):
         if getattr(answers, field) not in RiskLevel.values:
             raise Refused("Select a risk level: none, low, medium or high", field)
+    # The main need is one of the needs: one chosen but not ticked is ticked for the worker
+    # (the report counts clients by main need and reads needs beside it).
+    ticked = set(answers.needs) | ({answers.primary_need} if answers.primary_need else set())
     # Stored in the order of the list, once each.
-    needs = [code for code in Need.values if code in set(answers.needs)]
+    needs = [code for code in Need.values if code in ticked]
     assessment = Assessment.objects.create(
         client=client,
         episode=_open_episode(client),
@@ -219,6 +227,7 @@ def assess(
         by=by,
         own_account=answers.own_account.strip(),
         needs=needs,
+        primary_need=answers.primary_need,
         needs_note=answers.needs_note.strip(),
         readiness=answers.readiness,
         risk_to_self=answers.risk_to_self,

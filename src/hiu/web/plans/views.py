@@ -210,6 +210,7 @@ def assess(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
                 own_account=data["own_account"],
                 needs=list(data["needs"]),
                 needs_note=data["needs_note"],
+                primary_need=data["primary_need"],
                 readiness=data["readiness"],
                 risk_to_self=data["risk_to_self"],
                 risk_to_others=data["risk_to_others"],

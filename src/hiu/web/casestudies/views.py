@@ -1,0 +1,274 @@
+"""Case study pages: the client's Case studies tab and its forms, and the service's list.
+Thin: the client is opened through ``clients.record`` (scoped to the user's service), display
+comes from presenters, every change from services (which audit it). POST, redirect, GET.
+
+Every page of a client's record is rendered by ``_record_page``, whose frame writes the
+VIEW_CLIENT audit event, on a GET and on a form sent back with its errors alike. A case study
+of another client, or of another service, is a 404; one the user may not change (only its
+author and the service lead may) is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
+from hiu.web.accounts.roles import Role, has_role
+from hiu.web.casestudies import services
+from hiu.web.casestudies.forms import CaseStudyForm, ConsentForm, SharingForm, WithdrawForm
+from hiu.web.casestudies.models import CaseStudy, ConsentWay
+from hiu.web.casestudies.presenters import client_case_studies, list_rows
+from hiu.web.casestudies.querysets import case_studies_of, case_studies_of_client, case_study_of
+from hiu.web.casestudies.services import Refused
+from hiu.web.clients.models import Client
+from hiu.web.clients.record import client_to_change, record_header
+from hiu.web.date_parts import initial_parts
+from hiu.web.form_errors import error_texts
+
+READERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+WRITERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER)
+LIST_READERS = (Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+PAGE_SIZE = 25
+
+
+def _record_page(
+    request: AuthenticatedHttpRequest, client: Client, template: str, page: str, **context: Any
+) -> HttpResponse:
+    """Render a page of the client's record; its frame writes that it was viewed."""
+    form = context.get("form")
+    context["errors"] = error_texts(form) if form is not None else {}
+    context["header"] = record_header(request, client, page)
+    return render(request, f"casestudies/{template}.jinja", context)
+
+
+def _refuse(form: forms.Form, refusal: Refused) -> None:
+    """Put each message on its field; a date's on its day box, where the page shows it."""
+    for field, message in refusal.errors.items():
+        name = f"{field}_day" if f"{field}_day" in form.fields else field
+        form.add_error(name if name in form.fields else None, message)
+
+
+def _case_study(request: AuthenticatedHttpRequest, client: Client, case_study_id: int) -> CaseStudy:
+    """The client's case study, if the user may change it: another's is a 404, one the user
+    did not write (unless they lead the service) a 403."""
+    case_study = case_study_of(client, case_study_id)
+    if case_study is None:
+        raise Http404("No such case study")
+    if not services.may_change(request.user, case_study):
+        raise PermissionDenied
+    return case_study
+
+
+# -- The client's Case studies tab --------------------------------------------------------------
+
+
+@role_required(*READERS)
+def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    views = client_case_studies(case_studies_of_client(client), request.user)
+    return _record_page(
+        request,
+        client,
+        "client",
+        "case_studies",
+        views=views,
+        may_write=has_role(request.user, *WRITERS),
+    )
+
+
+@role_required(*WRITERS)
+def write(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    if request.method != "POST":
+        form = CaseStudyForm(initial=initial_parts("written_on", timezone.localdate()))
+    else:
+        form = CaseStudyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.write_case_study(
+                    client,
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    written_on=form.cleaned_data["written_on"],
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal)
+            else:
+                messages.success(request, "Case study saved")
+                return redirect("casestudies:client", client_id=client.pk)
+    return _record_page(request, client, "write", "write_case_study", form=form, case_study=None)
+
+
+@role_required(*WRITERS)
+def edit(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    case_study = _case_study(request, client, case_study_id)
+    if request.method != "POST":
+        form = CaseStudyForm(
+            initial={
+                "title": case_study.title,
+                "text": case_study.text,
+                **initial_parts("written_on", case_study.written_on),
+            }
+        )
+    else:
+        form = CaseStudyForm(request.POST)
+        had_consent = case_study.consent_given_on is not None
+        if form.is_valid():
+            try:
+                changed = services.edit_case_study(
+                    case_study,
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    written_on=form.cleaned_data["written_on"],
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal)
+            else:
+                if not changed:
+                    messages.success(request, "Nothing changed")
+                elif case_study.consent_given_on is None and had_consent:
+                    messages.success(
+                        request,
+                        "Case study saved. The client's consent was for the words as they were: "
+                        "record their consent to this version before it can be shared",
+                    )
+                else:
+                    messages.success(request, "Case study saved")
+                return redirect("casestudies:client", client_id=client.pk)
+    return _record_page(
+        request, client, "write", "edit_case_study", form=form, case_study=case_study
+    )
+
+
+# -- Consent and sharing ------------------------------------------------------------------------
+
+
+@role_required(*WRITERS)
+def consent(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    case_study = _case_study(request, client, case_study_id)
+    if request.method != "POST":
+        form = ConsentForm(initial=initial_parts("given_on", timezone.localdate()))
+    else:
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_consent(
+                    case_study,
+                    by=request.user,
+                    given_on=form.cleaned_data["given_on"],
+                    way=form.cleaned_data["way"],
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal)
+            else:
+                messages.success(request, "Consent to share the case study recorded")
+                return redirect("casestudies:client", client_id=client.pk)
+    return _record_page(
+        request,
+        client,
+        "consent",
+        "case_study_consent",
+        form=form,
+        case_study=case_study,
+        ways=ConsentWay.choices,
+    )
+
+
+@role_required(*WRITERS)
+def withdraw(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    case_study = _case_study(request, client, case_study_id)
+    if request.method != "POST":
+        form = WithdrawForm(initial=initial_parts("withdrawn_on", timezone.localdate()))
+    else:
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_consent(
+                    case_study,
+                    by=request.user,
+                    on=form.cleaned_data["withdrawn_on"],
+                    request=request,
+                )
+            except Refused as refusal:
+                _refuse(form, refusal)
+            else:
+                messages.success(request, "Withdrawal of consent recorded")
+                return redirect("casestudies:client", client_id=client.pk)
+    return _record_page(
+        request, client, "withdraw", "case_study_withdraw", form=form, case_study=case_study
+    )
+
+
+@role_required(*WRITERS)
+def sharing(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    case_study = _case_study(request, client, case_study_id)
+    if request.method != "POST":
+        form = SharingForm(initial={"shareable": "yes" if case_study.shareable else "no"})
+    else:
+        form = SharingForm(request.POST)
+        if form.is_valid():
+            shareable = form.cleaned_data["shareable"] == "yes"
+            services.set_shareable(
+                case_study, by=request.user, shareable=shareable, request=request
+            )
+            messages.success(
+                request,
+                "Case study marked as ready to share"
+                if shareable
+                else "Case study marked as not to be shared",
+            )
+            return redirect("casestudies:client", client_id=client.pk)
+    return _record_page(
+        request, client, "sharing", "case_study_sharing", form=form, case_study=case_study
+    )
+
+
+# -- The service's case studies -----------------------------------------------------------------
+
+
+def _own_service(request: AuthenticatedHttpRequest) -> Service:
+    service = service_of(request)
+    if service is None:
+        raise PermissionDenied
+    return service
+
+
+@role_required(*LIST_READERS)
+def case_study_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every case study of the service, or only those that may go into a report. Like the
+    clients list, it names clients without opening their records: it is not audited; the
+    link opens the record, which is."""
+    service = _own_service(request)
+    only_shareable = request.GET.get("show") == "shareable"
+    found = case_studies_of(service)
+    if only_shareable:
+        found = found.shareable()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casestudies/list.jinja",
+        {
+            "service": service,
+            "page": page,
+            "rows": list_rows(list(page.object_list)),
+            "only_shareable": only_shareable,
+        },
+    )

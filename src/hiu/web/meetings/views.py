@@ -1,0 +1,115 @@
+"""Team meeting pages: the list, recording a meeting, and one meeting. Thin: queries come from
+``querysets`` (scoped to the user's service), display from ``presenters``, the write from
+``services`` (which audits it). POST, redirect, GET.
+
+The list names no client. A meeting's own page names the clients discussed, so opening it
+writes VIEW_MEETING with their ids to the audit log; a meeting of another service is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
+from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action
+from hiu.web.audit.service import record
+from hiu.web.date_parts import initial_parts
+from hiu.web.form_errors import error_texts
+from hiu.web.formatting import format_nhs_number
+from hiu.web.meetings import services
+from hiu.web.meetings.forms import MeetingForm
+from hiu.web.meetings.models import MeetingKind
+from hiu.web.meetings.presenters import meeting_page, meeting_rows
+from hiu.web.meetings.querysets import clients_to_discuss, meeting_of, meetings_of
+from hiu.web.meetings.services import Refused
+
+TEAM = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+PAGE_SIZE = 25
+
+
+def _own_service(request: AuthenticatedHttpRequest) -> Service:
+    service = service_of(request)
+    if service is None:
+        raise PermissionDenied
+    return service
+
+
+@role_required(*TEAM)
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    page = Paginator(meetings_of(service), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/list.jinja",
+        {"service": service, "page": page, "rows": meeting_rows(list(page.object_list))},
+    )
+
+
+@role_required(*TEAM)
+def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
+    service = _own_service(request)
+    offered = list(clients_to_discuss(request.user))
+    choices = [
+        (
+            str(c.pk),
+            f"{c.family_name}, {c.given_name} (NHS number {format_nhs_number(c.nhs_number)})",
+        )
+        for c in offered
+    ]
+    if request.method != "POST":
+        form = MeetingForm(choices=choices, initial=initial_parts("held_on", timezone.localdate()))
+    else:
+        form = MeetingForm(request.POST, choices=choices)
+        if form.is_valid():
+            chosen = set(form.client_ids())
+            try:
+                meeting = services.record_meeting(
+                    service,
+                    by=request.user,
+                    held_on=form.cleaned_data["held_on"],
+                    kind=form.cleaned_data["kind"],
+                    organisations=form.cleaned_data["organisations"],
+                    clients=[c for c in offered if c.pk in chosen],
+                    request=request,
+                )
+            except Refused as refusal:
+                field = "held_on_day" if refusal.field == "held_on" else refusal.field
+                form.add_error(field if field in form.fields else "kind", str(refusal))
+            else:
+                messages.success(request, f"{meeting.get_kind_display()} recorded")
+                return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "meetings/new.jinja",
+        {
+            "service": service,
+            "form": form,
+            "errors": error_texts(form),
+            "kinds": MeetingKind.choices,
+            "choices": choices,
+        },
+    )
+
+
+@role_required(*TEAM)
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    service = _own_service(request)
+    meeting = meeting_of(service, meeting_id)
+    if meeting is None:
+        raise Http404("No such meeting")
+    page = meeting_page(meeting)
+    record(
+        Action.VIEW_MEETING,
+        request=request,
+        object_type="meeting",
+        object_id=meeting.pk,
+        detail={"clients": page.client_ids},
+    )
+    return render(request, "meetings/detail.jinja", {"page": page})
