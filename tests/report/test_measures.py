@@ -242,6 +242,11 @@ def test_kpis_judge_reductions_on_the_matched_comparison_and_say_if_its_interval
         "66%",
         "Not met",
     ]
+    # The denominator is as counted (29), not rounded like a total (30), beside its share.
+    based_on = {row[0].text: row[4].text for row in built.table("KPIs").rows}
+    assert based_on["People experience improved personal well-being at the end of our support"] == (
+        "19 of 29 people"
+    )
     assert rows["People supported feel less lonely at the end of our support"] == [
         SUPPRESSED,
         "66%",

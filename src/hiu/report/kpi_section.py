@@ -63,7 +63,9 @@ def _reduction(found: Mapping[str, Any] | None, target: float) -> tuple[d.Shown,
 
 def _share(figure: ShareFacts, target: float) -> tuple[d.Shown, str, str]:
     shown = d.share(figure.met, figure.counted, target=target)
-    basis = f"{d.count(figure.met).text} of {d.total(figure.counted).text} people"
+    # The denominator as counted, not rounded like a total: the share beside it gives it away
+    # anyway, and "15 of 25" beside 56% would read as a mistake.
+    basis = f"{d.count(figure.met).text} of {d.count(figure.counted).text} people"
     if figure.counted == 0:
         return shown, "No one to count", "Not known"
     if shown.value is None:

@@ -130,16 +130,9 @@ def _use(facts: ServiceFacts, period: Period) -> Section:
                 describe(facts.evaluation)
                 + " The evaluation covers everyone engaged to date, not only this period."
             ),
+            # No chart: the estimates are falls (negative), which bars from a zero baseline
+            # cannot draw; the before-and-after chart above shows the use itself.
             evaluation,
-            Bars(
-                evaluation.sheet,
-                (1, 2),
-                "A&E attendances: before-and-after against the matched comparison",
-                "Per cent change",
-                leave_out=tuple(
-                    row[0].text for row in evaluation.rows if not row[0].text.startswith("A&E")
-                ),
-            ),
         ]
     return Section("use", "Use of urgent care and the evaluation", tuple(blocks))
 
