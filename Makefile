@@ -11,12 +11,13 @@ export HIU_DATA_DIR
 DEMO_DATA := $(HIU_DATA_DIR)/synthetic
 MANAGE := $(BIN)/python -m hiu.web.manage
 
-.PHONY: help setup demo serve test lint typecheck architecture unit postgres bench lock clean
+.PHONY: help setup demo serve test lint typecheck architecture unit postgres bench validate lock clean
 
 help:
 	@echo "make demo   set everything up and serve the demo service on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make bench  run the benchmarks; figures go to bench/results/"
+	@echo "make validate  check the evaluation against simulated truth (about 10 minutes)"
 	@echo "make lock   re-pin Python dependencies into requirements/lock.txt"
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -88,6 +89,12 @@ test: lint typecheck architecture unit postgres
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# The evaluation against populations whose true effect is known, from two independently written
+# mechanisms: bench/results/validation.json and a table for docs/evaluation.md. Not part of
+# `make test` (about 10 minutes); tests/evaluate/test_validation_mechanisms.py runs a few.
+validate: setup
+	$(BIN)/python bench/validate.py
 
 lock: $(STAMPS)/venv
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes requirements/dev.in -o requirements/lock.txt

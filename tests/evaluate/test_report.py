@@ -514,3 +514,335 @@ def test_real_engine_output_renders_its_own_numbers(engine_output: dict[str, Any
     top, _, _ = nice_scale(max(v for v in rates.values() if v is not None))
     for key, value in rates.items():
         assert heights[key] == pytest.approx(value / top * (250 - 30 - 44), abs=0.01), key
+
+
+# hiu-evaluation/2: diagnostics, sensitivity and clients ------------------------------------------
+
+SPECIFICATIONS = (
+    ("matched", "Matched comparison", True),
+    ("matched_after_only", "Matched, after period only", False),
+    ("matched_nearest", "One nearest control per client", False),
+    ("list_date_matching", "Matched at the list date only", False),
+    ("not_engaged", "Identified but not engaged", False),
+)
+
+
+def _client(row: int, **changes: Any) -> dict[str, Any]:
+    client: dict[str, Any] = {
+        "row": row,
+        "engaged_date": "2024-02-10",
+        "identified_date": "2024-01-01",
+        "identified_from": "cohort file",
+        "on_list": True,
+        "wait_days": 40,
+        "later_lists": 0,
+        "matching_level": 0,
+        "relaxed": False,
+        "controls": 3,
+    }
+    client.update(changes)
+    return client
+
+
+def version_two(base: dict[str, Any] | None = None, *, ok: bool = True) -> dict[str, Any]:
+    """An ``hiu-evaluation/1`` result with the keys hiu-evaluation/2 adds, made by hand as
+    /tmp/brief/contract.md sets them out. ``ok=False`` fails the diagnostics (imbalance and
+    relaxed matching); otherwise the diagnostics pass with two warnings that do not fail them."""
+    evaluation = copy.deepcopy(base if base is not None else realistic_evaluation())
+    evaluation["format"] = "hiu-evaluation/2"
+    evaluation["matching"]["relaxed_from"] = 2
+    evaluation["matching"]["matched_without_relaxation"] = 110 if ok else 90
+    warnings: list[dict[str, Any]] = [
+        {
+            "code": "not_on_list",
+            "message": "Some clients are not on the list of the identification date used.",
+            "rows": [3, 17, 42],
+        },
+        {
+            "code": "wait_crosses_list",
+            "message": "Some clients' wait from identification to engagement crossed a later list.",
+            "rows": [5],
+        },
+    ]
+    if not ok:
+        warnings += [
+            {
+                "code": "imbalance",
+                "message": "After matching, the groups differ on prior A&E attendances.",
+                "rows": [],
+            },
+            {
+                "code": "relaxed_matching",
+                "message": "Under 90% of clients were matched without relaxing an exact match.",
+                "rows": [8, 9],
+            },
+        ]
+    evaluation["diagnostics"] = {
+        "ok": ok,
+        "matched_share_without_relaxation": 110 / 120 if ok else 90 / 120,
+        "max_smd_after": 0.04 if ok else 0.15,
+        "smd_limit": 0.1,
+        "share_limit": 0.9,
+        "warnings": warnings,
+    }
+    specifications = []
+    for n, (key, title, primary) in enumerate(SPECIFICATIONS):
+        results = {
+            w: {
+                "ed_attendances": {
+                    "estimate": -0.2 + n / 20,
+                    "ci_low": -0.4 + n / 20,
+                    "ci_high": -0.05 + n / 20,
+                }
+            }
+            for w in WINDOWS
+        }
+        specifications.append(
+            {
+                "key": key,
+                "title": title,
+                "description": f"How {title.lower()} is made.",
+                "primary": primary,
+                "results": results,
+            }
+        )
+    evaluation["sensitivity"] = {
+        "specifications": specifications,
+        "e_values": {
+            w: {"ed_attendances": {"estimate": 1.81, "ci": 1.0 if w == "12" else 1.29}}
+            for w in WINDOWS
+        },
+    }
+    evaluation["clients"] = [
+        _client(2),
+        _client(3, on_list=False, identified_from="assumed"),
+        _client(5, later_lists=1, identified_from="lists", wait_days=120),
+        _client(8, matching_level=3, relaxed=True, controls=5),
+        _client(11, matching_level=None, relaxed=None, controls=0),
+    ]
+    return evaluation
+
+
+NHS_NUMBER = "9434765919"  # a valid NHS number (modulus 11), which must never reach the page
+
+
+def test_cohort_rows_read_as_a_list_with_runs_as_ranges() -> None:
+    assert wording.cohort_rows([3, 17, 42]) == "cohort rows 3, 17, 42"
+    assert wording.cohort_rows([5]) == "cohort row 5"
+    assert wording.cohort_rows([]) == ""
+    assert wording.cohort_rows([9, 1, 2, 3, 4, 6, 7]) == "cohort rows 1 to 4, 6, 7, 9"
+    # Only whole numbers: never a string (an NHS number, say) or anything else from a row.
+    assert wording.cohort_rows([2, NHS_NUMBER, True, 2.5, None]) == "cohort row 2"
+
+
+def test_a_version_one_evaluation_renders_without_the_new_sections(
+    evaluation: dict[str, Any],
+) -> None:
+    old = render_html(evaluation)
+    for new in ('id="diagnostics"', 'id="sensitivity"', 'id="clients"', "matched-assumption"):
+        assert new not in old
+    assert 'href="#sensitivity"' not in old
+    # Every table of the /1 page is on the /2 page as it was: /2 only adds.
+    before, after = parse(old).tables, parse(render_html(version_two(evaluation))).tables
+    assert set(after) - set(before) == {
+        "A&E attendances: change after engagement under each specification "
+        "(95% confidence interval)",
+        "E-values of the primary matched estimate, A&E attendances",
+        "Each client's identification, wait and matching, by cohort row (no NHS numbers are shown)",
+    }
+    assert all(after[caption] == table for caption, table in before.items())
+
+
+def test_failed_diagnostics_are_a_warning_under_the_headline_with_rows_not_nhs_numbers() -> None:
+    evaluation = version_two(ok=False)
+    # Keys the contract does not have must not reach the page either.
+    evaluation["diagnostics"]["warnings"][0]["rows"].append(NHS_NUMBER)
+    evaluation["diagnostics"]["warnings"][0]["nhs_numbers"] = [NHS_NUMBER]
+    evaluation["clients"][0]["nhs_number"] = NHS_NUMBER
+    html = render_html(evaluation)
+    box = html.split('id="diagnostics"')[1].split("</div>")[0]
+    assert html.index('id="headline"') < html.index('id="diagnostics"') < html.index('id="results"')
+    assert 'class="nhsuk-warning-callout" id="diagnostics" data-ok="false"' in html
+    assert "do not rely on the matched estimate" in box
+    assert (
+        "failed its diagnostics (imbalance after matching; too many clients matched only after "
+        "relaxing an exact match)"
+    ) in box
+    assert (
+        "Some clients are not on the list of the identification date used (cohort rows 3, 17, 42)."
+    ) in box
+    assert "crossed a later list (cohort row 5)." in box
+    assert "After matching, the groups differ on prior A&amp;E attendances.</li>" in box
+    assert "(cohort rows 8, 9)." in box
+    assert (
+        "90 of 120 clients (75.0%) were matched without relaxing an exact match, below the 90% "
+        "needed, and the largest standardised difference after matching is 0.15, above 0.1."
+    ) in box
+    assert NHS_NUMBER not in html
+    assert not re.search(r"\b\d{10}\b", html)
+
+
+def test_passed_diagnostics_with_warnings_still_list_them() -> None:
+    html = render_html(version_two(ok=True))
+    box = html.split('id="diagnostics"')[1].split("</div>")[0]
+    assert 'data-ok="true"' in html
+    assert "do not rely" not in box
+    assert "(cohort rows 3, 17, 42)." in box
+    assert "110 of 120 clients (91.7%) were matched without relaxing an exact match" in box
+
+
+def test_clean_diagnostics_read_as_one_plain_sentence() -> None:
+    evaluation = version_two(ok=True)
+    evaluation["diagnostics"].update(
+        warnings=[], matched_share_without_relaxation=1.0, max_smd_after=-0.06
+    )
+    html = render_html(evaluation)
+    assert 'nhsuk-warning-callout" id="diagnostics' not in html
+    assert (
+        '<p class="nhsuk-body" id="diagnostics" data-ok="true"><strong>Diagnostics.</strong> '
+        "Every client was matched without relaxing an exact match, and no standardised "
+        "difference after matching is above 0.1.</p>"
+    ) in html
+
+
+def test_the_matched_headline_states_its_assumption() -> None:
+    html = render_html(version_two())
+    assumption = (
+        "The matched comparison adjusts only for what the data hold (activity before engagement, "
+        "age, sex, deprivation); if engagement depends on something no data hold (motivation, a "
+        "crisis not seen in hospital data), the estimate can still be biased."
+    )
+    assert assumption in html
+    assert html.index('id="headline"') < html.index(assumption) < html.index('id="results"')
+
+
+def test_sensitivity_table_and_e_values() -> None:
+    evaluation = version_two()
+    html = render_html(evaluation)
+    tables = parse(html).tables
+    table = tables[f"A&E attendances: {CHANGE} under each specification {CI}"]
+    assert table[0] == ["Specification", "What it does", "6 months", "12 months"]
+    assert [r[0] for r in table[1:]] == [
+        "Matched comparison (primary)",
+        "Matched, after period only",
+        "One nearest control per client",
+        "Matched at the list date only",
+        "Identified but not engaged",
+    ]
+    for spec in evaluation["sensitivity"]["specifications"]:
+        title = spec["title"] + (" (primary)" if spec["primary"] else "")
+        assert row(table, title) == [
+            spec["description"],
+            wording.estimate(spec["results"]["6"]["ed_attendances"]),
+            wording.estimate(spec["results"]["12"]["ed_attendances"]),
+        ]
+    assert row(table, "Matched comparison (primary)")[1] == (
+        f"{MINUS}20% (95% CI {MINUS}40% to {MINUS}5%)"
+    )
+    e_values = tables["E-values of the primary matched estimate, A&E attendances"]
+    assert row(e_values, "6 months") == ["1.81", "1.29"]
+    assert row(e_values, "12 months") == ["1.81", "1.00"]
+    assert (
+        "At 6 months, an unmeasured confounder would need to be associated with both engagement "
+        "and A&amp;E use by a rate ratio of at least 1.81 each, beyond what was matched on, to "
+        "explain the estimate away."
+    ) in html
+    assert '<li><a href="#sensitivity">Sensitivity</a></li>' in html
+
+
+def test_null_e_values_read_not_estimable() -> None:
+    evaluation = version_two()
+    for cell in evaluation["sensitivity"]["e_values"].values():
+        cell["ed_attendances"] = {"estimate": None, "ci": None}
+    html = render_html(evaluation)
+    e_values = parse(html).tables["E-values of the primary matched estimate, A&E attendances"]
+    assert row(e_values, "6 months") == ["not estimable", "not estimable"]
+    assert "An E-value is the rate ratio by which an unmeasured confounder" in html
+
+
+def test_clients_table_one_row_per_client_by_cohort_row() -> None:
+    evaluation = version_two()
+    html = render_html(evaluation)
+    table = parse(html).tables[
+        "Each client's identification, wait and matching, by cohort row (no NHS numbers are shown)"
+    ]
+    assert table[0] == [
+        "Cohort row",
+        "Identification date",
+        "Where the date came from",
+        "On that list",
+        "Wait (days)",
+        "Later lists crossed",
+        "Matching level",
+        "Relaxed",
+        "Controls",
+    ]
+    assert table[1:] == [
+        ["2", "2024-01-01", "Cohort file", "Yes", "40", "0", "0", "No", "3"],
+        ["3", "2024-01-01", "Assumed (the last list date)", "No", "40", "0", "0", "No", "3"],
+        ["5", "2024-01-01", "Found on the lists", "Yes", "120", "1", "0", "No", "3"],
+        ["8", "2024-01-01", "Cohort file", "Yes", "40", "0", "3", "Yes", "5"],
+        ["11", "2024-01-01", "Cohort file", "Yes", "40", "0", "Not matched", "Not matched", "0"],
+    ]
+    assert (
+        "Of 5 clients, the identification date came from the cohort file for 3, from the lists "
+        "for 1 and was assumed (the last list date) for 1. Not on the list of that date: 1; "
+        "waited across a later list: 1; matched only after relaxing an exact match: 1; not "
+        "matched: 1."
+    ) in html
+    assert (
+        "Matched without relaxing an exact match 110 of 120 (levels below 2; from level 2 on, "
+        "an exact match is relaxed)"
+    ) in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert '<li><a href="#clients">Clients</a></li>' in html
+
+
+def test_version_two_page_is_self_contained_and_accessible() -> None:
+    html = render_html(version_two(ok=False))
+    assert "<script" not in html
+    assert "<link" not in html
+    assert html.count("<table") == html.count("<caption")
+    assert not re.search(r"<th(?=[\s>])(?![^>]*scope=)", html)
+    assert len(re.findall(r'id="([^"]+)"', html)) == len(set(re.findall(r'id="([^"]+)"', html)))
+
+
+def test_new_text_is_escaped() -> None:
+    evaluation = version_two(ok=False)
+    evaluation["diagnostics"]["warnings"][0]["message"] = "<script>alert(1)</script> & more"
+    evaluation["diagnostics"]["warnings"][1]["code"] = '"><img src=x>'
+    spec = evaluation["sensitivity"]["specifications"][1]
+    spec["title"], spec["description"] = "<b>bold</b>", "<i>it</i>"
+    evaluation["clients"][0]["identified_from"] = "<u>somewhere</u>"
+    evaluation["clients"][0]["identified_date"] = "<s>date</s>"
+    html = render_html(evaluation)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more (cohort rows 3, 17, 42)." in html
+    assert "<img" not in html
+    for tag in ("b", "i", "u", "s"):
+        assert f"<{tag}>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&lt;u&gt;somewhere&lt;/u&gt;" in html
+
+
+def test_real_engine_output_shows_whichever_sections_it_has(engine_output: dict[str, Any]) -> None:
+    """The engine's own result, /1 or /2: the new sections appear exactly when their keys do,
+    and the E-values on the page are those of the primary specification."""
+    html = render_html(engine_output)
+    for key in ("diagnostics", "sensitivity", "clients"):
+        assert (f'id="{key}"' in html) == (key in engine_output), key
+    assert not re.search(r"\b\d{10}\b", html), "no NHS number on the page"
+    if "sensitivity" not in engine_output:
+        return
+    from hiu.evaluate.sensitivity import e_value
+
+    primary = next(s for s in engine_output["sensitivity"]["specifications"] if s["primary"])
+    tables = parse(html).tables
+    e_values = tables["E-values of the primary matched estimate, A&E attendances"]
+    for window in ("6", "12"):
+        estimate = primary["results"][window]["ed_attendances"]["estimate"]
+        shown = row(e_values, f"{window} months")[0]
+        if estimate is None:
+            assert shown == "not estimable"
+        else:
+            # The JSON rounds the estimate and the E-value; the page shows two decimals.
+            assert float(shown) == pytest.approx(e_value(1 + estimate), abs=0.02)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import pytest
 from facts_support import NO_OUTCOMES, D, episode, facts
 
 from hiu.disclosure import SUPPRESSED
-from hiu.report.document import Bars, Story, Table
+from hiu.report.document import Bars, Paragraph, Story, Table
 from hiu.report.facts import (
     DeclineFacts,
     EvaluationFacts,
@@ -188,7 +190,18 @@ def test_meetings_held_are_shown_exactly_and_people_discussed_once_each() -> Non
     assert rows == {"Referral meeting": ["1", SUPPRESSED], "Wider MDT": ["2", "11"]}
 
 
-def _evaluation(estimate: float, low: float, high: float, people: int) -> EvaluationFacts:
+PASSED = {"ok": True, "warnings": []}
+
+
+def _evaluation(
+    estimate: float,
+    low: float,
+    high: float,
+    people: int,
+    diagnostics: dict[str, Any] | None = PASSED,
+) -> EvaluationFacts:
+    """An evaluation whose every cell is the same; ``diagnostics=None`` makes it an
+    ``hiu-evaluation/1`` result, which has none."""
     cell = {"estimate": estimate, "ci_low": low, "ci_high": high, "people": people}
     windows = {
         w: {
@@ -203,9 +216,10 @@ def _evaluation(estimate: float, low: float, high: float, people: int) -> Evalua
         }
         for w in ("3", "6", "12")
     }
-    return EvaluationFacts(
-        D(2026, 10, 1), "hackney", "version 1", {"naive": windows, "matched": windows}
-    )
+    result: dict[str, Any] = {"format": "hiu-evaluation/1", "naive": windows, "matched": windows}
+    if diagnostics is not None:
+        result.update(format="hiu-evaluation/2", diagnostics=diagnostics)
+    return EvaluationFacts(D(2026, 10, 1), "hackney", "version 1", result)
 
 
 def test_kpis_judge_reductions_on_the_matched_comparison_and_say_if_its_interval_has_none() -> None:
@@ -274,6 +288,99 @@ def test_a_reduction_is_met_only_when_it_reaches_the_target_and_excludes_no_chan
     built = build_report(facts(evaluation=_evaluation(estimate, low, high, 60)), Q3, D(2026, 10, 1))
     rows = {row[0].text: row[3].text for row in built.table("KPIs").rows}
     assert rows["Reduction in non-elective hospital admissions"] == verdict
+
+
+REDUCTION_KPIS = (
+    "Reduction in A&E attendances",
+    "Reduction in non-elective hospital admissions",
+    "Reduction in 999 ambulance incidents",
+)
+IMBALANCE = {"code": "imbalance", "message": "Imbalanced on age.", "rows": []}
+RELAXED = {"code": "relaxed_matching", "message": "Too many relaxed.", "rows": [3, 17]}
+NOT_ON_LIST = {"code": "not_on_list", "message": "Not on the list.", "rows": [5]}
+
+
+def _verdicts(evaluation: EvaluationFacts) -> dict[str, str]:
+    built = build_report(facts(evaluation=evaluation), Q3, D(2026, 10, 1))
+    return {row[0].text: row[3].text for row in built.table("KPIs").rows}
+
+
+def test_passed_diagnostics_with_warnings_that_do_not_fail_them_are_judged_as_before() -> None:
+    passed = {"ok": True, "warnings": [NOT_ON_LIST]}
+    verdicts = _verdicts(_evaluation(-0.45, -0.6, -0.3, 60, passed))
+    # 45% against targets of 20%, 40% and 40%, interval clear of no change.
+    assert [verdicts[k] for k in REDUCTION_KPIS] == ["Met", "Met", "Met"]
+    short = _verdicts(_evaluation(-0.35, -0.5, -0.2, 60, passed))
+    assert [short[k] for k in REDUCTION_KPIS] == ["Met", "Not met", "Not met"]
+
+
+@pytest.mark.parametrize(
+    ("warnings", "reason"),
+    [
+        ([IMBALANCE], "imbalance after matching"),
+        (
+            [NOT_ON_LIST, RELAXED],
+            "too many clients matched only after relaxing an exact match",
+        ),
+        (
+            [RELAXED, IMBALANCE],
+            "imbalance after matching; too many clients matched only after relaxing an exact match",
+        ),
+        ([], "see the evaluation's diagnostics"),
+    ],
+)
+def test_failed_diagnostics_show_no_reduction_and_say_which(
+    warnings: list[dict[str, Any]], reason: str
+) -> None:
+    failed = {"ok": False, "warnings": warnings}
+    expected = f"Not shown: the matched comparison failed its diagnostics ({reason})"
+    # Whether the figure would have been met (45%) or not met (10%), it is not judged.
+    for estimate, low, high in ((-0.45, -0.6, -0.3), (-0.1, -0.2, -0.05)):
+        verdicts = _verdicts(_evaluation(estimate, low, high, 60, failed))
+        assert [verdicts[k] for k in REDUCTION_KPIS] == [expected] * 3
+    built = build_report(
+        facts(evaluation=_evaluation(-0.45, -0.6, -0.3, 60, failed)), Q3, D(2026, 10, 1)
+    )
+    kpis = {row[0].text: [c.text for c in row[1:]] for row in built.table("KPIs").rows}
+    # The figure and its basis are still shown beside the verdict, as published.
+    assert kpis["Reduction in A&E attendances"][:2] == ["45%", "20%"]
+    assert kpis["Reduction in A&E attendances"][3].startswith("Matched comparison, 6 months")
+    notes = [b.text for s in built.sections for b in s.blocks if isinstance(b, Paragraph)]
+    assert (
+        f"The matched comparison failed its diagnostics ({reason}): its figures below should not "
+        "be relied on, and the reduction KPIs are not judged."
+    ) in notes
+
+
+def test_an_evaluation_without_diagnostics_judges_no_reduction() -> None:
+    old = _evaluation(-0.45, -0.6, -0.3, 60, diagnostics=None)
+    assert old.result["format"] == "hiu-evaluation/1"
+    verdicts = _verdicts(old)
+    assert [verdicts[k] for k in REDUCTION_KPIS] == [
+        "Not shown: the evaluation predates its diagnostics; run it again"
+    ] * 3
+    built = build_report(facts(evaluation=old), Q3, D(2026, 10, 1))
+    notes = [b.text for s in built.sections for b in s.blocks if isinstance(b, Paragraph)]
+    assert any("predates the matched comparison's diagnostics" in n for n in notes)
+    # The evaluation table itself is shown as before.
+    assert [c.text for c in built.table("Evaluation").rows[0]] == [
+        "A&E attendances, 6 months",
+        "-45%",
+        "-45%",
+        "-60% to -30%",
+        "60",
+    ]
+
+
+def test_too_few_people_is_said_before_the_diagnostics() -> None:
+    verdicts = _verdicts(_evaluation(-0.45, -0.6, -0.3, 7, {"ok": False, "warnings": []}))
+    assert verdicts["Reduction in A&E attendances"] == "Not known: fewer than 8 people"
+
+
+def test_passed_diagnostics_are_noted_beside_the_evaluation() -> None:
+    built = build_report(facts(evaluation=_evaluation(-0.3, -0.5, -0.1, 60)), Q3, D(2026, 10, 1))
+    notes = [b.text for s in built.sections for b in s.blocks if isinstance(b, Paragraph)]
+    assert any(n.startswith("The matched comparison passed its diagnostics") for n in notes)
 
 
 def test_kpi_targets_set_per_quarter_are_multiplied_for_a_year() -> None:

@@ -311,7 +311,9 @@ def test_running_an_evaluation_in_the_background_on_a_real_store(
     assert run.unit_costs.version == 1
     result = run.result
     assert result is not None
-    assert result["format"] == "hiu-evaluation/1"
+    # The engine writes hiu-evaluation/2 (diagnostics, sensitivity, clients) from issue 16; a
+    # /1 result is what runs made before it hold, and both must show.
+    assert result["format"] in ("hiu-evaluation/1", "hiu-evaluation/2")
     assert result["cohort"]["people"] == len(engaged_clients)
     assert result["costs"]["table"]["items"][0]["unit_cost"] == 200.0
     assert result["costs"]["running_costs"]["amount"] == 100000.0
@@ -324,6 +326,8 @@ def test_running_an_evaluation_in_the_background_on_a_real_store(
         shown = wording.estimate(result[method]["12"]["ed_attendances"])
         assert shown in page
     assert reverse("evaluation:json", args=[run.pk]) in page
+    for key in ("diagnostics", "sensitivity", "clients"):
+        assert (f'id="{key}"' in page) == (key in result), key
     assert AuditEvent.objects.filter(action=Action.VIEW_EVALUATION, object_id=str(run.pk)).exists()
 
     downloaded = browser.get(reverse("evaluation:json", args=[run.pk]))
@@ -341,6 +345,88 @@ def test_running_an_evaluation_in_the_background_on_a_real_store(
         "evaluation.json",
         "evaluation.html",
     }
+
+
+def _version_two() -> dict[str, Any]:
+    """A small finished hiu-evaluation/2 result, with the keys /2 adds (docs/evaluation.md)."""
+    cell = {"estimate": -0.3, "ci_low": -0.5, "ci_high": -0.1, "people": 12}
+    results = {w: {"ed_attendances": dict(cell)} for w in ("6", "12")}
+    return {
+        "format": "hiu-evaluation/2",
+        "run": {"windows": [6, 12], "activities": ["ed_attendances"], "rules": {"name": "hackney"}},
+        "cohort": {"rows": 13, "people": 12, "rejected": []},
+        "naive": results,
+        "not_engaged": {},
+        "matched": results,
+        "matching": {"cases": 12, "relaxed_from": 2, "matched_without_relaxation": 9},
+        "trajectories": {"months": [], "cohort": {}, "not_engaged": {}, "matched": {}},
+        "relapse": None,
+        "costs": {"table": None, "by_method": {}, "running_costs": None, "roi": None},
+        "censoring": "Follow-up ends at death or the end of the data.",
+        "clients": [
+            {
+                "row": 3,
+                "engaged_date": "2024-03-01",
+                "identified_date": "2024-01-01",
+                "identified_from": "assumed",
+                "on_list": False,
+                "wait_days": 60,
+                "later_lists": 0,
+                "matching_level": 3,
+                "relaxed": True,
+                "controls": 5,
+            }
+        ],
+        "diagnostics": {
+            "ok": False,
+            "matched_share_without_relaxation": 0.75,
+            "max_smd_after": 0.05,
+            "smd_limit": 0.1,
+            "share_limit": 0.9,
+            "warnings": [
+                {"code": "relaxed_matching", "message": "<script>x</script>", "rows": [3, 17]}
+            ],
+        },
+        "sensitivity": {
+            "specifications": [
+                {
+                    "key": "matched",
+                    "title": "Matched comparison",
+                    "description": "The primary estimate.",
+                    "primary": True,
+                    "results": results,
+                }
+            ],
+            "e_values": {
+                w: {"ed_attendances": {"estimate": 2.21, "ci": 1.46}} for w in ("6", "12")
+            },
+        },
+    }
+
+
+def test_a_version_two_result_shows_diagnostics_sensitivity_and_clients_on_the_page(
+    service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
+) -> None:
+    run = EvaluationRun.objects.create(
+        service=service,
+        rule_set="hackney",
+        replicates=1000,
+        status=EvaluationStatus.DONE,
+        result=_version_two(),
+    )
+    browser = signed_in(staff[Role.CASE_MANAGER])
+    for name in ("evaluation:run", "evaluation:html"):
+        page = browser.get(reverse(name, args=[run.pk])).content.decode()
+        assert 'class="nhsuk-warning-callout" id="diagnostics" data-ok="false"' in page, name
+        assert "too many clients matched only after relaxing an exact match" in page
+        assert "&lt;script&gt;x&lt;/script&gt; (cohort rows 3, 17)." in page
+        assert "<script>x" not in page
+        assert 'id="sensitivity"' in page
+        assert "Matched comparison (primary)" in page
+        assert "a rate ratio of at least 2.21 each" in page
+        assert 'id="clients"' in page
+        assert "Assumed (the last list date)" in page
+        assert "The matched comparison adjusts only for what the data hold" in page
 
 
 def test_a_queued_run_shows_its_status_and_has_nothing_to_download(

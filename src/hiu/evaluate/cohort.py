@@ -44,6 +44,12 @@ class Cohort:
     members: tuple[CohortMember, ...]
     rows: int
     rejected: list[dict[str, object]] = field(default_factory=list)
+    #: Each member's row (the CSV line, or the position from 1): the pseudonym an evaluation
+    #: shows in place of the NHS number. Empty means the position in ``members`` from 1.
+    member_rows: tuple[int, ...] = ()
+
+    def row_of(self, index: int) -> int:
+        return self.member_rows[index] if self.member_rows else index + 1
 
     @classmethod
     def from_members(cls, members: Iterable[CohortMember]) -> Cohort:
@@ -104,6 +110,7 @@ def parse_cohort(text: str, *, name: str = "cohort file") -> Cohort:
 def _gather(checked: Iterable[tuple[int, CohortMember | tuple[str, str]]]) -> Cohort:
     """Keep each person's first good row; every other row is rejected with its reason."""
     kept: list[CohortMember] = []
+    kept_rows: list[int] = []
     rejected: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     rows = 0
@@ -117,7 +124,8 @@ def _gather(checked: Iterable[tuple[int, CohortMember | tuple[str, str]]]) -> Co
             continue
         seen[found.nhs_number] = row
         kept.append(found)
-    return Cohort(members=tuple(kept), rows=rows, rejected=rejected)
+        kept_rows.append(row)
+    return Cohort(members=tuple(kept), rows=rows, rejected=rejected, member_rows=tuple(kept_rows))
 
 
 def _duplicate(row: int, first: int) -> dict[str, object]:

@@ -176,3 +176,25 @@ def difference_in_differences(
         add_low,
         add_high,
     )
+
+
+@dataclass(frozen=True)
+class AfterOnlyResult:
+    estimate: Array  # window, activity
+    low: Array
+    high: Array
+
+
+def after_only(cohort: Units, comparison: Units, counts: Array) -> AfterOnlyResult:
+    """The cohort's after rate over its matched comparison's, less one: no before period at
+    all, so it leans entirely on the matching (a sensitivity analysis, not the headline).
+    ``counts`` resample matched sets, the same for both."""
+
+    def estimate(c_events: Array, c_days: Array, k_events: Array, k_days: Array) -> Array:
+        c_rate = rates(c_events, c_days)[..., AFTER, :]
+        k_rate = rates(k_events, k_days)[..., AFTER, :]
+        return _ratio(c_rate, k_rate) - 1
+
+    point = estimate(*cohort.totals(), *comparison.totals())
+    low, high = interval(estimate(*cohort.resampled(counts), *comparison.resampled(counts)))
+    return AfterOnlyResult(point, low, high)

@@ -14,7 +14,7 @@ inside its NHS.UK page, so both show the same numbers formatted the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,7 @@ def _environment() -> Environment:
         activity=wording.activity_label,
         variable=wording.variable_label,
         variable_words=wording.variable_words,
+        e_value=wording.e_value,
     )
     env.globals.update(METHOD_LABELS=wording.METHOD_LABELS, METHOD_SHORT=wording.METHOD_SHORT)
     return env
@@ -323,6 +324,235 @@ def unit_costs_by_activity(evaluation: Mapping[str, Any]) -> dict[str, Mapping[s
     return {str(item.get("activity")): item for item in items}
 
 
+# hiu-evaluation/2: diagnostics, sensitivity, clients -------------------------------------------
+# Each is None for an hiu-evaluation/1 dictionary, which then renders exactly as before.
+
+
+@dataclass(frozen=True)
+class DiagnosticWarning:
+    code: str
+    message: str
+    rows: str  # "cohort rows 3, 17, 42", or "" when the warning names no rows
+
+    @property
+    def text(self) -> str:
+        """The message, and the rows it names: "Some clients ... (cohort rows 3, 17, 42)."."""
+        if not self.rows:
+            return self.message
+        message = self.message.rstrip()
+        message = message[:-1] if message.endswith(".") else message
+        return f"{message} ({self.rows})."
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    ok: bool
+    failures: list[str]  # the failed checks in words (wording.DIAGNOSTIC_FAILURES)
+    summary: str
+    warnings: list[DiagnosticWarning]
+
+    @property
+    def clear(self) -> bool:
+        return self.ok and not self.warnings
+
+
+def _share_words(evaluation: Mapping[str, Any], share: Any, share_limit: Any) -> str:
+    number = wording.number(share)
+    if number is None:
+        return (
+            "The share of clients matched without relaxing an exact match could not be worked out"
+        )
+    if number >= 1:
+        return "Every client was matched without relaxing an exact match"
+    matched = _get(evaluation, "matching", "matched_without_relaxation")
+    cases = _get(evaluation, "matching", "cases")
+    counted = (
+        f"{wording.count(matched)} of {wording.count(cases)} clients ({wording.proportion(number)})"
+        if isinstance(matched, int) and isinstance(cases, int)
+        else f"{wording.proportion(number)} of clients"
+    )
+    text = f"{counted} were matched without relaxing an exact match"
+    needed = wording.number(share_limit)
+    if needed is not None:
+        side = "below" if number < needed else "not below"
+        text += f", {side} the {round(needed * 100)}% needed"
+    return text
+
+
+def _smd_words(max_smd: Any, smd_limit: Any) -> str:
+    largest, limit = wording.number(max_smd), wording.number(smd_limit)
+    if largest is None:
+        return "no standardised difference after matching could be worked out"
+    if limit is None:
+        return f"the largest standardised difference after matching is {wording.decimal(largest)}"
+    if abs(largest) > limit:
+        return (
+            f"the largest standardised difference after matching is "
+            f"{wording.decimal(abs(largest))}, above {wording.limit(limit)}"
+        )
+    return f"no standardised difference after matching is above {wording.limit(limit)}"
+
+
+def diagnostics(evaluation: Mapping[str, Any]) -> Diagnostics | None:
+    """The matched comparison's diagnostics as the page says them; None before hiu-evaluation/2."""
+    found = _get(evaluation, "diagnostics")
+    if not isinstance(found, Mapping):
+        return None
+    items = [w for w in found.get("warnings") or [] if isinstance(w, Mapping)]
+    warnings = [
+        DiagnosticWarning(
+            str(w.get("code") or ""),
+            str(w.get("message") or ""),
+            wording.cohort_rows(w.get("rows")),
+        )
+        for w in items
+    ]
+    summary = (
+        _share_words(
+            evaluation, found.get("matched_share_without_relaxation"), found.get("share_limit")
+        )
+        + ", and "
+        + _smd_words(found.get("max_smd_after"), found.get("smd_limit"))
+        + "."
+    )
+    return Diagnostics(
+        ok=found.get("ok") is True,
+        failures=wording.diagnostic_failures(w.code for w in warnings),
+        summary=summary,
+        warnings=warnings,
+    )
+
+
+@dataclass(frozen=True)
+class Specification:
+    key: str
+    title: str
+    description: str
+    primary: bool
+    cells: list[str]  # the estimate with its interval, one per window shown
+
+
+@dataclass(frozen=True)
+class EValueRow:
+    window: str
+    estimate: Any
+    ci: Any
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    windows: list[str]
+    specifications: list[Specification]
+    e_values: list[EValueRow]
+    sentence: str
+
+
+def sensitivity(evaluation: Mapping[str, Any]) -> Sensitivity | None:
+    """Each specification's headline estimate, and the E-values of the primary one; None
+    before hiu-evaluation/2."""
+    found = _get(evaluation, "sensitivity")
+    if not isinstance(found, Mapping):
+        return None
+    run_windows = _windows(evaluation)
+    windows = [w for w in HEADLINE_WINDOWS if not run_windows or w in run_windows]
+    specifications = [
+        Specification(
+            str(spec.get("key") or ""),
+            str(spec.get("title") or spec.get("key") or ""),
+            str(spec.get("description") or ""),
+            spec.get("primary") is True,
+            [wording.estimate(_get(spec, "results", w, HEADLINE_ACTIVITY)) for w in windows],
+        )
+        for spec in found.get("specifications") or []
+        if isinstance(spec, Mapping)
+    ]
+    rows = [
+        EValueRow(
+            w,
+            _get(found, "e_values", w, HEADLINE_ACTIVITY, "estimate"),
+            _get(found, "e_values", w, HEADLINE_ACTIVITY, "ci"),
+        )
+        for w in windows
+    ]
+    first = next((r for r in rows if wording.number(r.estimate) is not None), None)
+    sentence = wording.e_value_sentence(
+        first.estimate if first else None, first.window if first else None
+    )
+    return Sensitivity(windows, specifications, rows, sentence)
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    row: Any
+    identified_date: str
+    identified_from: str
+    on_list: str
+    wait_days: Any
+    later_lists: Any
+    level: str
+    relaxed: str
+    controls: Any
+
+
+@dataclass(frozen=True)
+class Clients:
+    rows: list[ClientRow]
+    summary: str
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    return _whole(value) and value > 0
+
+
+def clients(evaluation: Mapping[str, Any]) -> Clients | None:
+    """One row per client, keyed by cohort row (never an NHS number); None before
+    hiu-evaluation/2."""
+    found = _get(evaluation, "clients")
+    if not isinstance(found, list):
+        return None
+    items = [c for c in found if isinstance(c, Mapping)]
+    rows = []
+    for c in items:
+        level = c.get("matching_level")
+        matched = _whole(level)
+        origin = str(c.get("identified_from") or "")
+        rows.append(
+            ClientRow(
+                row=c.get("row"),
+                identified_date=str(c.get("identified_date") or "not known"),
+                identified_from=wording.IDENTIFIED_FROM.get(origin, origin or "not known"),
+                on_list=wording.yes_no(c.get("on_list")),
+                wait_days=c.get("wait_days"),
+                later_lists=c.get("later_lists"),
+                level=str(level) if matched else "Not matched",
+                relaxed=wording.yes_no(c.get("relaxed")) if matched else "Not matched",
+                controls=c.get("controls"),
+            )
+        )
+
+    def counted(test: Callable[[Mapping[str, Any]], bool]) -> str:
+        return wording.count(sum(1 for c in items if test(c)))
+
+    def source(key: str) -> str:
+        return counted(lambda c: c.get("identified_from") == key)
+
+    summary = (
+        f"Of {wording.count(len(items))} clients, the identification date came from the cohort "
+        f"file for {source('cohort file')}, from the lists for {source('lists')} and was "
+        f"assumed (the last list date) for {source('assumed')}. "
+        f"Not on the list of that date: {counted(lambda c: c.get('on_list') is False)}; "
+        f"waited across a later list: {counted(lambda c: _positive(c.get('later_lists')))}; "
+        "matched only after relaxing an exact match: "
+        f"{counted(lambda c: c.get('relaxed') is True)}; "
+        f"not matched: {counted(lambda c: not _whole(c.get('matching_level')))}."
+    )
+    return Clients(rows, summary)
+
+
 def context(evaluation: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the templates show, worked out once."""
     window = chart_window(evaluation)
@@ -350,6 +580,10 @@ def context(evaluation: Mapping[str, Any]) -> dict[str, Any]:
         "smd_limit": SMD_LIMIT,
         "unit_costs": unit_costs_by_activity(evaluation),
         "month_label": _month_label,
+        "diagnostics": diagnostics(evaluation),
+        "sensitivity": sensitivity(evaluation),
+        "clients": clients(evaluation),
+        "matched_assumption": wording.MATCHED_ASSUMPTION,
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -33,12 +33,15 @@ from hiu.evaluate.activity import (
     people_details,
     segment_counts,
 )
+from hiu.evaluate.adjusted import bias_corrected, person_features
 from hiu.evaluate.cohort import Cohort
+from hiu.evaluate.diagnostics import client_rows, diagnostics
 from hiu.evaluate.estimates import (
     Array,
     DidResult,
     NaiveResult,
     Units,
+    after_only,
     difference_in_differences,
     naive,
     number,
@@ -48,11 +51,14 @@ from hiu.evaluate.matching import (
     EXACT_VARIABLES,
     METHOD,
     NEAREST_VARIABLES,
+    RELAXED_FROM,
+    WAIT_VARIABLES,
     MatchResult,
     balance,
     match,
 )
 from hiu.evaluate.relapse import relapse_summary
+from hiu.evaluate.sensitivity import e_values
 from hiu.evaluate.unit_costs import UnitCosts
 from hiu.evaluate.windows import (
     DAYS_PER_MONTH,
@@ -65,14 +71,23 @@ from hiu.evaluate.windows import (
 from hiu.identify.engines import DuckDBEngine
 from hiu.identify.listing import identify
 from hiu.identify.query import EPOCH
-from hiu.identify.rules import RuleSet
+from hiu.identify.rules import Refresh, RuleSet
 from hiu.store.store import Store
 
-FORMAT = "hiu-evaluation/1"
+FORMAT = "hiu-evaluation/2"
 DEFAULT_SEED = 2026
 DEFAULT_REPLICATES = 1000
 DEFAULT_RATIO = 5
 METHODS = ("naive", "not_engaged", "matched")
+#: How many list dates back from the engaged date a client is looked for when the cohort file
+#: gives no identification date.
+LOOK_BACK_LISTS = 2
+#: Days before the index date whose A&E attendances say whether a person is still in crisis.
+RECENT_DAYS = 28
+LAST_WEEK_DAYS = 7
+#: Days of A&E history before the four periods the list-date variables cover: persistent
+#: users are told apart from people in their first crisis by what came long before.
+LONG_HISTORY_DAYS = 730
 CENSORING = (
     "Follow-up after the engaged date ends at death (the people extract's date of death) or at "
     "the end of the data ({end}), whichever comes first; rates are events per person-year of "
@@ -192,25 +207,90 @@ class _Work:
             self.lists[list_date] = frame
         return self.lists[list_date]
 
+    def top(self, list_date: date) -> pl.DataFrame:
+        """The list a service receives on ``list_date``: the eligible list less the clients
+        engaged before that day (a service does not list its own clients again), cut to the
+        top N."""
+        engaged = [m.nhs_number for m in self.cohort.members if m.engaged_date < list_date]
+        eligible = self.eligible(list_date).filter(
+            ~pl.col("nhs_number").is_in([int(n) for n in engaged])
+        )
+        return eligible if self.rules.top is None else eligible.head(self.rules.top)
+
+    def _identification_dates(self) -> pl.DataFrame:
+        """Each member's identification date and where it came from.
+
+        The cohort file's ``identified_date`` when given; otherwise the latest list on or
+        before the engaged date, among the last ``LOOK_BACK_LISTS``, that names the client
+        ("lists"): a client whose wait ran past the next list date was identified on the
+        earlier one, and evaluating them from the later list (on which they do not appear)
+        would match them on the wrong count. A client on none of those lists (a referral, say)
+        takes the last list date on or before the engaged date ("assumed") and is warned about.
+        """
+        refresh = self.rules.refresh
+        rows = []
+        for member in self.cohort.members:
+            number_ = int(member.nhs_number)
+            latest = list_date_on_or_before(member.engaged_date, refresh)
+            if member.identified_date is not None:
+                rows.append((member.identified_date, "cohort file"))
+                continue
+            chosen = (latest, "assumed")
+            day = latest
+            for _ in range(LOOK_BACK_LISTS):
+                if self._on_list(day, number_):
+                    chosen = (day, "lists")
+                    break
+                day = list_date_on_or_before(day - timedelta(days=1), refresh)
+            rows.append(chosen)
+        return pl.DataFrame(
+            {
+                "identified_date": [day for day, _ in rows],
+                "identified_from": [source for _, source in rows],
+            },
+            schema={"identified_date": pl.Date, "identified_from": pl.String},
+        )
+
+    def _on_list(self, list_date: date, nhs_number: int) -> bool:
+        if list_date not in self._top_sets:
+            self._top_sets[list_date] = set(self.top(list_date)["nhs_number"].to_list())
+        return nhs_number in self._top_sets[list_date]
+
     def run(self) -> None:
         members = self.cohort.members
         refresh = self.rules.refresh
-        self.members = pl.DataFrame(
-            {
-                "member_id": list(range(len(members))),
-                "nhs_number": [int(m.nhs_number) for m in members],
-                "engaged_date": [m.engaged_date for m in members],
-                "identified_date": [
-                    m.identified_date or list_date_on_or_before(m.engaged_date, refresh)
-                    for m in members
-                ],
-            },
-            schema={
-                "member_id": pl.Int64,
-                "nhs_number": pl.Int64,
-                "engaged_date": pl.Date,
-                "identified_date": pl.Date,
-            },
+        self._top_sets: dict[date, set[int]] = {}
+        self.members = pl.concat(
+            [
+                pl.DataFrame(
+                    {
+                        "member_id": list(range(len(members))),
+                        "nhs_number": [int(m.nhs_number) for m in members],
+                        "engaged_date": [m.engaged_date for m in members],
+                    },
+                    schema={
+                        "member_id": pl.Int64,
+                        "nhs_number": pl.Int64,
+                        "engaged_date": pl.Date,
+                    },
+                ),
+                self._identification_dates(),
+            ],
+            how="horizontal",
+        )
+        self.members = self.members.with_columns(
+            pl.struct("identified_date", "nhs_number")
+            .map_elements(
+                lambda row: self._on_list(row["identified_date"], row["nhs_number"]),
+                return_dtype=pl.Boolean,
+            )
+            .alias("on_list"),
+            pl.struct("identified_date", "engaged_date")
+            .map_elements(
+                lambda row: _later_lists(row["identified_date"], row["engaged_date"], refresh),
+                return_dtype=pl.Int64,
+            )
+            .alias("later_lists"),
         )
         self.dates = sorted(set(self.members["identified_date"].to_list()))
         date_index = {day: index for index, day in enumerate(self.dates)}
@@ -222,17 +302,14 @@ class _Work:
         pools = []
         listed = []
         for index, day in enumerate(self.dates):
-            # Only clients identified on or before this day are left out: leaving out people
-            # who engage later would condition on the future (to engage later, they must be
-            # listed again, so their use after this day is high), and bias every comparison
-            # towards the service. People engaged later stay in, as they were that day.
-            engaged_by = self.members.filter(pl.col("identified_date") <= day)["nhs_number"]
-            cohort_numbers = engaged_by.implode()
+            # The pool is the whole eligible list: a control need only be not yet engaged on
+            # its own index date (checked in matching), as in risk-set matching. Leaving out
+            # people who engage later would condition on the future (to engage later, they
+            # must still be in need), and bias every comparison towards the service.
             eligible = self.eligible(day)
-            outside = eligible.filter(~pl.col("nhs_number").is_in(cohort_numbers))
-            pools.append(outside.select(pl.lit(index, pl.Int64).alias("date_index"), "nhs_number"))
-            top = eligible if self.rules.top is None else eligible.head(self.rules.top)
-            not_engaged = top.filter(~pl.col("nhs_number").is_in(cohort_numbers))
+            pools.append(eligible.select(pl.lit(index, pl.Int64).alias("date_index"), "nhs_number"))
+            engaged_by = self.members.filter(pl.col("identified_date") <= day)["nhs_number"]
+            not_engaged = self.top(day).filter(~pl.col("nhs_number").is_in(engaged_by.implode()))
             listed.append(
                 not_engaged.select(pl.lit(index, pl.Int64).alias("date_index"), "nhs_number")
             )
@@ -308,6 +385,7 @@ class _Work:
             (2 * period, 3 * period),
             (3 * period, 4 * period),
             (0, 365),
+            (4 * period, 4 * period + LONG_HISTORY_DAYS),
         ]
         segments = pl.concat(
             [
@@ -334,6 +412,7 @@ class _Work:
             pl.col("ambulance_incidents_4").alias("ambulance_year"),
             pl.col("nhs111_calls_4").alias("nhs111_year"),
             pl.col("admissions_4").alias("admissions_year"),
+            pl.col("ed_attendances_5").alias("ed_long_before"),
         )
         birth = pl.col("date_of_birth")
         as_of = pl.col("as_of")
@@ -357,6 +436,54 @@ class _Work:
             )
         )
 
+    def _pre_engagement(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """The :data:`WAIT_VARIABLES` of ``pairs`` (``pair_id, nhs_number, list_dn,
+        index_dn``): A&E attendances and other activity from the list date to the index date,
+        and A&E attendances in the 28 days before the index date."""
+        if pairs.is_empty():
+            return pairs.select("pair_id").with_columns(
+                [pl.lit(0, pl.Int64).alias(v) for v in WAIT_VARIABLES]
+            )
+        # Segments: 0, the wait (list date to index date); 1, the 28 days before the index
+        # date; 2, the 7 days before it.
+        bounds = (
+            (pl.col("list_dn"), pl.col("index_dn")),
+            (pl.col("index_dn") - RECENT_DAYS, pl.col("index_dn")),
+            (pl.col("index_dn") - LAST_WEEK_DAYS, pl.col("index_dn")),
+        )
+        segments = pl.concat(
+            [
+                pairs.select(
+                    pl.col("pair_id").alias("row_id"),
+                    pl.lit(seg, pl.Int32).alias("seg"),
+                    "nhs_number",
+                    start.alias("start_dn"),
+                    end.alias("end_dn"),
+                )
+                for seg, (start, end) in enumerate(bounds)
+            ]
+        )
+        counts = segment_counts(self.connection, segments)
+        wide = counts.pivot(
+            on="seg", index="row_id", values=list(ACTIVITIES), aggregate_function=None
+        )
+
+        def others(seg: int) -> pl.Expr:
+            return (
+                pl.col(f"ambulance_incidents_{seg}")
+                + pl.col(f"nhs111_calls_{seg}")
+                + pl.col(f"admissions_{seg}")
+            )
+
+        return wide.select(
+            pl.col("row_id").alias("pair_id"),
+            pl.col("ed_attendances_0").alias("ed_wait"),
+            others(0).alias("other_wait"),
+            pl.col("ed_attendances_1").alias("ed_recent"),
+            others(1).alias("other_recent"),
+            pl.col("ed_attendances_2").alias("ed_last_week"),
+        )
+
     def _matching(self) -> MatchResult:
         members = self.members.select(
             pl.col("member_id").alias("row_id"), "date_index", "nhs_number"
@@ -370,15 +497,24 @@ class _Work:
             pl.col("member_id").alias("row_id"), _dn(pl.col("engaged_date")).alias("index_dn")
         )
         deaths = self.people.select("nhs_number", _dn(pl.col("date_of_death")).alias("death_dn"))
-        self.case_variables = (
+        clients = self.members.select("nhs_number", _dn(pl.col("engaged_date")).alias("engaged_dn"))
+        cases = (
             both.filter(pl.col("row_id") < offset)
             .with_columns(pl.col("row_id").alias("case_id"))
             .join(engaged, on="row_id", how="left")
         )
-        self.pool_variables = both.filter(pl.col("row_id") >= offset).join(
-            deaths, on="nhs_number", how="left"
+        waits = self._pre_engagement(
+            cases.select(pl.col("case_id").alias("pair_id"), "nhs_number", "list_dn", "index_dn")
         )
-        return match(self.case_variables, self.pool_variables, self.ratio)
+        self.case_variables = cases.join(
+            waits.rename({"pair_id": "case_id"}), on="case_id", how="left"
+        )
+        self.pool_variables = (
+            both.filter(pl.col("row_id") >= offset)
+            .join(deaths, on="nhs_number", how="left")
+            .join(clients, on="nhs_number", how="left")
+        )
+        return match(self.case_variables, self.pool_variables, self.ratio, self._pre_engagement)
 
     # Counting --------------------------------------------------------------------------------
     def _groups(self) -> _Groups:
@@ -497,6 +633,17 @@ def _segment(rows: pl.DataFrame, seg: int, start: pl.Expr, end: pl.Expr) -> pl.D
     )
 
 
+def _later_lists(identified: date, engaged: date, refresh: Refresh) -> int:
+    """List dates after ``identified`` and on or before ``engaged``: how many later lists the
+    wait crossed."""
+    count = 0
+    day = list_date_on_or_before(engaged, refresh)
+    while day > identified:
+        count += 1
+        day = list_date_on_or_before(day - timedelta(days=1), refresh)
+    return count
+
+
 def _empty_pool() -> pl.DataFrame:
     return pl.DataFrame(schema={"date_index": pl.Int64, "nhs_number": pl.Int64})
 
@@ -549,6 +696,22 @@ def _report(
     matched_result = difference_in_differences(
         matched_case_units, Units(control_events, control_days), counts, counts
     )
+    case_frame = pl.DataFrame({"case_id": matched_ids.astype(np.int64)}).join(
+        work.case_variables, on="case_id", how="left"
+    )
+    control_units = Units(control_events, control_days)
+    after_only_result = after_only(matched_case_units, control_units, counts)
+    adjusted_result = bias_corrected(
+        person_features(case_frame),
+        groups.events[case_rows],
+        groups.days[case_rows],
+        person_features(work.matching.pairs),
+        groups.events[control_rows],
+        groups.days[control_rows],
+        control_sets.astype(np.int64),
+        w,
+        counts,
+    )
 
     people = {
         "cohort": int(is_cohort.sum()),
@@ -558,13 +721,43 @@ def _report(
     }
     naive_section = _naive_section(naive_result, people["cohort"])
     listed_section = _did_section(listed_result, people["cohort"], people["not_engaged"])
-    matched_section = _did_section(matched_result, sets, people["controls"])
+    did_section = _did_section(matched_result, sets, people["controls"])
+    # The headline matched estimate is the regression-adjusted one (hiu.evaluate.adjusted);
+    # the rates, rate ratios and additive difference beside it stay those of the matched sets.
+    matched_section = {
+        window: {
+            activity: {
+                **found,
+                "estimate": number(adjusted_result.estimate[w, a]),
+                "ci_low": number(adjusted_result.low[w, a]),
+                "ci_high": number(adjusted_result.high[w, a]),
+            }
+            for a, (activity, found) in enumerate(by_activity.items())
+        }
+        for w, (window, by_activity) in enumerate(did_section.items())
+    }
+    after_only_section = _per_window(
+        lambda w, a: {
+            "estimate": number(after_only_result.estimate[w, a]),
+            "ci_low": number(after_only_result.low[w, a]),
+            "ci_high": number(after_only_result.high[w, a]),
+        }
+    )
     estimates = {
         "naive": (naive_result.estimate, naive_result.events),
         "not_engaged": (listed_result.estimate, listed_result.cohort_events),
-        "matched": (matched_result.estimate, matched_result.cohort_events),
+        "matched": (adjusted_result.estimate, matched_result.cohort_events),
     }
     members = work.members
+    matching = _matching_section(work, people)
+    clients = client_rows(
+        members,
+        [work.cohort.row_of(index) for index in range(members.height)],
+        work.matching.pairs,
+        RELAXED_FROM,
+    )
+    matching["relaxed_from"] = RELAXED_FROM
+    matching["matched_without_relaxation"] = sum(1 for c in clients if c["relaxed"] is False)
     return {
         "format": FORMAT,
         "run": {
@@ -588,7 +781,17 @@ def _report(
         "naive": naive_section,
         "not_engaged": listed_section,
         "matched": matched_section,
-        "matching": _matching_section(work, people),
+        "matching": matching,
+        "clients": clients,
+        "diagnostics": diagnostics(clients, matching["balance"]),
+        "sensitivity": _sensitivity(
+            {
+                "matched": (matched_section, "primary"),
+                "matched_did": (did_section, ""),
+                "matched_after_only": (after_only_section, ""),
+                "not_engaged": (listed_section, ""),
+            }
+        ),
         "trajectories": _trajectories(groups, matched_ids),
         "relapse": relapse_summary(groups.rows, work.eligible, work.rules.refresh, work.span),
         "costs": _costs(estimates, costs, running_costs),
@@ -662,15 +865,79 @@ def _did_section(result: DidResult, people: int, comparison_people: int) -> dict
     return _per_window(build)
 
 
+SPECIFICATIONS: dict[str, tuple[str, str]] = {
+    "matched": (
+        "Matched, regression-adjusted",
+        "Each client against their matched controls, with the controls' use corrected by an "
+        "outcome model for what still differs between them (bias-corrected matching).",
+    ),
+    "matched_did": (
+        "Matched, difference in differences",
+        "The same matched sets: the clients' after/before rate ratio over their controls', "
+        "with no outcome model.",
+    ),
+    "matched_after_only": (
+        "Matched, after period only",
+        "The same matched sets: the clients' rate after engaging over their controls', "
+        "ignoring the before period.",
+    ),
+    "not_engaged": (
+        "Identified but not engaged",
+        "Everyone on the same lists who did not engage, unmatched, difference in differences.",
+    ),
+}
+
+
+def _sensitivity(sections: dict[str, tuple[dict[str, Any], str]]) -> dict[str, Any]:
+    """The estimate under other specifications, and the E-values of the headline."""
+    specifications = []
+    for key, (section, role) in sections.items():
+        title, description = SPECIFICATIONS[key]
+        specifications.append(
+            {
+                "key": key,
+                "title": title,
+                "description": description,
+                "primary": role == "primary",
+                "results": {
+                    window: {
+                        activity: {name: found[name] for name in ("estimate", "ci_low", "ci_high")}
+                        for activity, found in by_activity.items()
+                    }
+                    for window, by_activity in section.items()
+                },
+            }
+        )
+    primary = sections["matched"][0]
+    e_values_out: dict[str, Any] = {}
+    for window, by_activity in primary.items():
+        e_values_out[window] = {}
+        for activity, found in by_activity.items():
+            point, limit = e_values(
+                _nan(found["estimate"]), _nan(found["ci_low"]), _nan(found["ci_high"])
+            )
+            e_values_out[window][activity] = {
+                "estimate": number(float(point), 3),
+                "ci": number(float(limit), 3),
+            }
+    return {"specifications": specifications, "e_values": e_values_out}
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
 def _matching_section(work: _Work, people: dict[str, int]) -> dict[str, Any]:
     result = work.matching
-    pairs = result.pairs.join(
-        work.case_variables.select("case_id", "date_index"), on="case_id", how="left"
+    # The pool's pre-engagement activity is not counted (it depends on each case's wait): its
+    # "before" for those variables is the cases' own distribution, so SMD before is 0 there.
+    pool = work.pool_variables.join(
+        pl.DataFrame(
+            {v: [None] for v in WAIT_VARIABLES}, schema=dict.fromkeys(WAIT_VARIABLES, pl.Float64)
+        ),
+        how="cross",
     )
-    controls = pairs.join(
-        work.pool_variables.drop("row_id"), on=["date_index", "nhs_number"], how="left"
-    )
-    rows = balance(work.case_variables, work.pool_variables, controls)
+    rows = balance(work.case_variables, pool, result.pairs)
     for row in rows:
         for key in ("cohort_mean", "pool_mean", "matched_mean", "smd_before", "smd_after"):
             row[key] = number(row[key], 4)

@@ -44,9 +44,15 @@ VARIABLE_LABELS: dict[str, str] = {
     "ed_earlier_1": "A&E attendances, the period before",
     "ed_earlier_2": "A&E attendances, two periods before",
     "ed_earlier_3": "A&E attendances, three periods before",
+    "ed_long_before": "A&E attendances, the two years before those periods",
     "ambulance_year": "ambulance incidents, prior year",
     "nhs111_year": "NHS 111 calls, prior year",
     "admissions_year": "emergency admissions, prior year",
+    "ed_wait": "A&E attendances between the list and engagement",
+    "other_wait": "ambulance, NHS 111 and admissions between the list and engagement",
+    "ed_recent": "A&E attendances, 28 days before engagement",
+    "other_recent": "ambulance, NHS 111 and admissions, 28 days before engagement",
+    "ed_last_week": "A&E attendances, 7 days before engagement",
 }
 
 #: The three estimates DESIGN §7 asks for, side by side, in the order the report shows them.
@@ -87,6 +93,11 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def number(value: Any) -> float | None:
+    """A finite number, or None: what the page can show as a number."""
+    return _number(value)
 
 
 def _signed(text: str, negative: bool) -> str:
@@ -185,3 +196,92 @@ def proportion(value: Any) -> str:
 
 def window_label(window: Any) -> str:
     return f"{window} months"
+
+
+# hiu-evaluation/2: diagnostics, sensitivity and clients -----------------------------------------
+
+#: What the matched estimate assumes, said next to it wherever it is shown.
+MATCHED_ASSUMPTION = (
+    "The matched comparison adjusts only for what the data hold (activity before engagement, "
+    "age, sex, deprivation); if engagement depends on something no data hold (motivation, a "
+    "crisis not seen in hospital data), the estimate can still be biased."
+)
+
+#: The diagnostics warnings that make the matched estimate unfit to rely on
+#: (``diagnostics.ok`` is false when any is present), as a reason reads.
+DIAGNOSTIC_FAILURES: dict[str, str] = {
+    "imbalance": "imbalance after matching",
+    "relaxed_matching": "too many clients matched only after relaxing an exact match",
+}
+
+#: Where a client's identification date came from (``clients[].identified_from``).
+IDENTIFIED_FROM: dict[str, str] = {
+    "cohort file": "Cohort file",
+    "lists": "Found on the lists",
+    "assumed": "Assumed (the last list date)",
+}
+
+
+def diagnostic_failures(codes: Any) -> list[str]:
+    """The failing checks among warning codes, in words, each once, in a fixed order."""
+    present = {str(code) for code in codes or []}
+    return [words for code, words in DIAGNOSTIC_FAILURES.items() if code in present]
+
+
+def cohort_rows(rows: Any) -> str:
+    """Cohort rows as a reader finds them in the file: ``cohort rows 3, 17, 42``; three or more
+    in a row read as a range, ``cohort rows 1 to 4, 9``. Only whole numbers are shown (rows,
+    never anything read from a row)."""
+    numbers = sorted(
+        {int(row) for row in rows or [] if isinstance(row, int) and not isinstance(row, bool)}
+    )
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0]} to {run[-1]}")
+        else:
+            parts.extend(str(n) for n in run)
+    word = "row" if len(numbers) == 1 else "rows"
+    return f"cohort {word} " + ", ".join(parts)
+
+
+def yes_no(value: Any) -> str:
+    if value is None:
+        return "not known"
+    return "Yes" if value else "No"
+
+
+def e_value(value: Any) -> str:
+    """An E-value to two decimals (a rate ratio): ``3.41``; null reads "not estimable"."""
+    number = _number(value)
+    return NOT_ESTIMABLE if number is None else f"{number:.2f}"
+
+
+def limit(value: Any) -> str:
+    """A limit such as 0.1 or 0.9 as written: ``0.1``."""
+    number = _number(value)
+    return NOT_ESTIMABLE if number is None else f"{number:g}"
+
+
+def e_value_sentence(value: Any, window: Any) -> str:
+    """What an E-value means, in one sentence, with the number where there is one."""
+    number = _number(value)
+    if number is None:
+        return (
+            "An E-value is the rate ratio by which an unmeasured confounder would need to be "
+            "associated with both engagement and A&E use, beyond what was matched on, to explain "
+            "the estimate away."
+        )
+    return (
+        f"At {window} months, an unmeasured confounder would need to be associated with both "
+        f"engagement and A&E use by a rate ratio of at least {e_value(number)} each, beyond what "
+        "was matched on, to explain the estimate away."
+    )

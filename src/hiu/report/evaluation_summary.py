@@ -2,7 +2,9 @@
 
 The naive figure is printed because commissioners are used to it; the matched one is the
 estimate of what the service did. Both come from the service's latest finished evaluation
-(``hiu-evaluation/1``); estimates behind fewer than 8 people are suppressed.
+(``hiu-evaluation/1`` or ``/2``); estimates behind fewer than 8 people are suppressed. A note
+says whether the matched comparison passed its diagnostics (``/2``'s ``diagnostics``), failed
+them, or predates them (``/1``); the KPIs judge no reduction unless it passed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hiu import disclosure as d
+from hiu.evaluate.wording import diagnostic_failures
 from hiu.report.document import Column, Table
 from hiu.report.facts import EvaluationFacts
 
@@ -29,6 +32,46 @@ def result(
 ) -> Mapping[str, Any] | None:
     found = evaluation.get(method, {}).get(window, {}).get(activity)
     return found if isinstance(found, Mapping) else None
+
+
+PREDATES_DIAGNOSTICS = "the evaluation predates its diagnostics; run it again"
+
+
+def diagnostics_problem(evaluation: Mapping[str, Any]) -> str | None:
+    """Why the evaluation's matched comparison cannot be relied on, or None when it passed its
+    diagnostics. An ``hiu-evaluation/1`` result has none, so it cannot be said to have passed."""
+    found = evaluation.get("diagnostics")
+    if not isinstance(found, Mapping):
+        return PREDATES_DIAGNOSTICS
+    if found.get("ok") is True:
+        return None
+    warnings = [w for w in found.get("warnings") or [] if isinstance(w, Mapping)]
+    failures = diagnostic_failures(w.get("code") for w in warnings)
+    return (
+        "the matched comparison failed its diagnostics ("
+        + ("; ".join(failures) if failures else "see the evaluation's diagnostics")
+        + ")"
+    )
+
+
+def diagnostics_note(evaluation: EvaluationFacts) -> str:
+    """One sentence for the report: did the matched comparison pass its diagnostics?"""
+    problem = diagnostics_problem(evaluation.result)
+    if problem is None:
+        return (
+            "The matched comparison passed its diagnostics: balance after matching, and enough "
+            "clients matched without relaxing an exact match."
+        )
+    if problem == PREDATES_DIAGNOSTICS:
+        return (
+            "This evaluation predates the matched comparison's diagnostics, so it is not known "
+            "whether the comparison can be relied on; run the evaluation again. Until then the "
+            "reduction KPIs are not judged."
+        )
+    return (
+        f"{problem[0].upper()}{problem[1:]}: its figures below should not be relied on, and the "
+        "reduction KPIs are not judged."
+    )
 
 
 def _change(found: Mapping[str, Any] | None) -> d.Shown:

@@ -136,7 +136,8 @@ class ActivityWindow:
 
 @dataclass(frozen=True)
 class EvaluationFacts:
-    """The service's latest finished evaluation (``hiu-evaluation/1``) and how it was run."""
+    """The service's latest finished evaluation (``hiu-evaluation/1`` or ``/2``) and how it was
+    run."""
 
     finished_on: dt.date
     rule_set: str

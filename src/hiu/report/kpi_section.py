@@ -2,7 +2,11 @@
 
 The verdict is worked out on the exact figure; the result shown is the published one (through
 disclosure control). Reductions are judged on the matched comparison; one whose estimate
-reaches the target but whose interval includes no change is "not shown", not met.
+reaches the target but whose interval includes no change is "not shown", not met. Nor is a
+reduction judged when the matched comparison failed its diagnostics (``diagnostics.ok`` false:
+imbalance after matching, or too many clients matched only after relaxing an exact match), or
+when the evaluation predates its diagnostics (``hiu-evaluation/1``): it is "not shown", with
+the reason.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 from hiu import disclosure as d
 from hiu.report.casework_measures import accepted
 from hiu.report.document import Column, Table
-from hiu.report.evaluation_summary import result
+from hiu.report.evaluation_summary import diagnostics_problem, result
 from hiu.report.facts import ServiceFacts, ShareFacts
 from hiu.report.kpis import KPIS, Kpi, Unit, targets_for
 from hiu.report.period import Period
@@ -36,7 +40,11 @@ def _target_cell(kpi: Kpi, value: float) -> d.Shown:
     return d.Shown(value, f"{value:g}", d.Kind.NUMBER, 0 if value == int(value) else 1)
 
 
-def _reduction(found: Mapping[str, Any] | None, target: float) -> tuple[d.Shown, str, str]:
+def _reduction(
+    found: Mapping[str, Any] | None, target: float, problem: str | None = None
+) -> tuple[d.Shown, str, str]:
+    """A reduction KPI's result, basis and verdict. ``problem``: why the matched comparison
+    cannot be relied on (``evaluation_summary.diagnostics_problem``), or None when it can."""
     if found is None or found.get("estimate") is None:
         return d.not_applicable(d.Kind.PERCENT), "No evaluation yet", "Not known"
     people = int(found.get("people") or 0)
@@ -51,6 +59,9 @@ def _reduction(found: Mapping[str, Any] | None, target: float) -> tuple[d.Shown,
         f"Matched comparison, {KPI_WINDOW} months, {d.total(people).text} people; change "
         f"{change.text} (95% interval {low.text} to {high.text})"
     )
+    if problem is not None:
+        # Met or not, a figure from a comparison that failed its checks is no verdict.
+        return shown, basis, f"Not shown: {problem}"
     if fall < target:
         return shown, basis, NOT_MET
     # A fall as big as the target whose interval still includes no change could be chance:
@@ -77,12 +88,13 @@ def kpi_table(facts: ServiceFacts, period: Period) -> Table:
     targets = targets_for(facts.targets)
     quarters = len(period.months) // 3
     evaluation = facts.evaluation.result if facts.evaluation else {}
+    problem = diagnostics_problem(evaluation) if evaluation else None
     rows = []
     for key, kpi in KPIS.items():
         target = targets[key] * (quarters if kpi.per_quarter else 1)
         if key in REDUCTIONS:
             found = result(evaluation, "matched", KPI_WINDOW, REDUCTIONS[key])
-            shown, basis, verdict = _reduction(found, target)
+            shown, basis, verdict = _reduction(found, target, problem)
         elif key in SHARES:
             shown, basis, verdict = _share(getattr(facts.outcomes, key), target)
         elif key == "case_studies":
@@ -113,7 +125,8 @@ def kpi_table(facts: ServiceFacts, period: Period) -> Table:
         definition=(
             "Targets are the service's own where it set them, otherwise the defaults (000 §4.2, "
             "001 §7, the British Red Cross KPIs in 002). Reductions come from the latest "
-            "evaluation, judged against the matched comparison; for a year, targets set per "
+            "evaluation, judged against the matched comparison, and not shown when that "
+            "comparison failed its diagnostics or predates them; for a year, targets set per "
             "quarter are multiplied by four."
         ),
     )

@@ -11,7 +11,7 @@ import datetime as dt
 
 from hiu.report import casework_measures as casework
 from hiu.report.document import Bars, Block, Paragraph, Report, Section, Story
-from hiu.report.evaluation_summary import describe, summary_table
+from hiu.report.evaluation_summary import describe, diagnostics_note, summary_table
 from hiu.report.facts import ServiceFacts
 from hiu.report.kpi_section import NUMBER_TITLES, SHORT_TITLES, kpi_table
 from hiu.report.outcome_measures import after_acceptance_table, questionnaires_table
@@ -130,6 +130,7 @@ def _use(facts: ServiceFacts, period: Period) -> Section:
                 describe(facts.evaluation)
                 + " The evaluation covers everyone engaged to date, not only this period."
             ),
+            Paragraph(diagnostics_note(facts.evaluation)),
             # No chart: the estimates are falls (negative), which bars from a zero baseline
             # cannot draw; the before-and-after chart above shows the use itself.
             evaluation,

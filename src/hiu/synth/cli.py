@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +18,16 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from hiu.synth.crisis import CrisisSpec, simulate_crisis, write_crisis
 from hiu.synth.nhs_number import CAPACITY
 from hiu.synth.simulate import MAX_YEARS, SynthSpec, default_jobs, synthesise
+
+
+class Mechanism(StrEnum):
+    """How the population is generated (docs/synth.md)."""
+
+    HIU = "hiu"
+    CRISIS = "crisis"
 
 
 def _parse_date(value: str) -> date:
@@ -90,9 +99,24 @@ def synth_command(
         int,
         typer.Option(
             min=0,
-            help="Worker processes (0: one per core, up to 8). The files do not depend on it.",
+            help=(
+                "Worker processes (0: one per core, up to 8). The files do not depend on it. "
+                "Ignored by --mechanism crisis, which runs in one process."
+            ),
         ),
     ] = 0,
+    mechanism: Annotated[
+        Mechanism,
+        typer.Option(
+            case_sensitive=False,
+            help=(
+                "hiu: episodic crises over a frailty, engagement on what the list shows. "
+                "crisis: a persistent level plus transient crises, engagement far likelier "
+                "while still in crisis, waits crossing list dates (a second, independent "
+                "generator for checking the evaluation)."
+            ),
+        ),
+    ] = Mechanism.HIU,
 ) -> None:
     """Simulate adults' urgent care activity and an HIU service, with a known effect.
 
@@ -100,8 +124,22 @@ def synth_command(
     people.csv, ed_attendances.csv, ambulance_incidents.csv, nhs111_calls.csv, admissions.csv;
     cohort.csv: who the simulated service engaged, and when;
     truth.json: how it picked them, and the true effect.
-    No real person's data is used.
+    --mechanism crisis uses a second generator, written apart from the first, to check the
+    evaluation on (docs/synth.md). No real person's data is used.
     """
+    if mechanism is Mechanism.CRISIS:
+        _synth_crisis(
+            CrisisSpec(
+                adults=adults,
+                years=years,
+                start=start,
+                seed=seed,
+                true_effect=true_effect,
+                list_size=list_size,
+            ),
+            out,
+        )
+        return
     spec = SynthSpec(
         adults=adults,
         years=years,
@@ -132,6 +170,27 @@ def synth_command(
 
         truth = synthesise(spec, out, jobs=jobs or default_jobs(), progress=progress)
     console.print(f"Wrote {out}:")
+    for name, written in truth["files"].items():
+        rows = written["rows"]
+        console.print(f"  {name:<24} {rows:>12,} {'row' if rows == 1 else 'rows'}")
+    totals = truth["service"]["totals"]
+    console.print(
+        f"The simulated service identified {totals['identified_people']:,} people "
+        f"and engaged {totals['engaged']:,}; truth.json has the details."
+    )
+
+
+def _synth_crisis(spec: CrisisSpec, out: Path) -> None:
+    """``--mechanism crisis``: simulate in memory, write the same files, say what was written."""
+    problems = spec.problems()
+    if problems:
+        raise typer.BadParameter("; ".join(problems))
+    console = Console(stderr=True)
+    with console.status("Simulating (crisis mechanism)"):
+        population = simulate_crisis(spec)
+        write_crisis(population, out)
+    truth = population.truth
+    console.print(f"Wrote {out} (crisis mechanism):")
     for name, written in truth["files"].items():
         rows = written["rows"]
         console.print(f"  {name:<24} {rows:>12,} {'row' if rows == 1 else 'rows'}")

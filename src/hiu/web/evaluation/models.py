@@ -1,8 +1,8 @@
 """Evaluation runs and the service's unit-cost tables.
 
-An ``EvaluationRun`` keeps the engine's whole ``hiu-evaluation/1`` result as JSON, so a run
-reads the same later whatever happens to the casework or the store. Its error text is written
-to be safe to show: never a row value or an NHS number.
+An ``EvaluationRun`` keeps the engine's whole ``hiu-evaluation/1`` (or ``/2``) result as JSON,
+so a run reads the same later whatever happens to the casework or the store. Its error text is
+written to be safe to show: never a row value or an NHS number.
 
 A ``UnitCostTable`` is one version of a service's unit costs and annual running costs: every
 save makes a new version with who saved it and when, and a run records the version it used.
@@ -69,7 +69,7 @@ class EvaluationRun(models.Model):
         UnitCostTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     replicates = models.PositiveIntegerField()
-    # The hiu-evaluation/1 dictionary; null until the run has finished.
+    # The hiu-evaluation/1 or /2 dictionary; null until the run has finished.
     result = models.JSONField(null=True, blank=True)
     # Safe to show as it is: written by hiu, never a row value.
     error = models.TextField(blank=True)
