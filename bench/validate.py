@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hiu.evaluate.validation import (
+    ACTIVITIES,
     BALANCE_SHARE_TARGET,
     BIAS_LIMIT,
     COVERAGE_TARGET,
@@ -73,6 +74,8 @@ def main() -> int:
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text(json.dumps(result, indent=1) + "\n")
     print(table(summary))
+    print()
+    print(activity_table(summary))
     print(f"\nWritten to {arguments.out} in {result['seconds']} s")
     return 0
 
@@ -101,8 +104,36 @@ def table(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def activity_table(summary: dict[str, Any]) -> str:
+    """For docs/evaluation.md: per mechanism, effect and activity, the matched estimate's mean
+    bias and coverage at 6 and 12 months, with the naive and not-engaged means at 6 months."""
+    rows = {
+        (r["mechanism"], r["effect"], r["activity"], r["method"], r["window"]): r
+        for r in summary["rows"]
+    }
+    order = {activity: index for index, activity in enumerate(ACTIVITIES)}
+    keys = sorted({(m, e, a) for m, e, a, _, _ in rows}, key=lambda k: (k[0], k[1], order[k[2]]))
+    lines = [
+        "| mechanism | true effect | activity | matched 6 months: bias (coverage) "
+        "| matched 12 months: bias (coverage) | naive 6 months | not engaged 6 months |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for mechanism, effect, activity in keys:
+        six = rows[(mechanism, effect, activity, "matched", "6")]
+        twelve = rows[(mechanism, effect, activity, "matched", "12")]
+        naive = rows[(mechanism, effect, activity, "naive", "6")]
+        listed = rows[(mechanism, effect, activity, "not_engaged", "6")]
+        lines.append(
+            f"| {mechanism} | {-effect:+.0%} | {activity} "
+            f"| {_pct(six['mean_bias'])} ({_share(six['coverage'])}) "
+            f"| {_pct(twelve['mean_bias'])} ({_share(twelve['coverage'])}) "
+            f"| {_pct(naive['mean_estimate'])} | {_pct(listed['mean_estimate'])} |"
+        )
+    return "\n".join(lines)
+
+
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1%}"
+    return "—" if value is None else f"{value * 100:+.1f}"
 
 
 def _share(value: float | None) -> str:

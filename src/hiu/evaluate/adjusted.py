@@ -30,25 +30,12 @@ import numpy.typing as npt
 import polars as pl
 
 from hiu.evaluate.estimates import AFTER, BEFORE, Array, interval
+from hiu.evaluate.matching import BALANCE_VARIABLES, NOT_COUNTS
 from hiu.evaluate.windows import DAYS_PER_YEAR
 
-#: Counts entered as log(1 + count); the rest as they are (scaled).
-COUNT_FEATURES: tuple[str, ...] = (
-    "ed_period",
-    "ed_earlier_1",
-    "ed_earlier_2",
-    "ed_earlier_3",
-    "ed_long_before",
-    "ambulance_year",
-    "nhs111_year",
-    "admissions_year",
-    "ed_wait",
-    "other_wait",
-    "ed_recent",
-    "other_recent",
-    "ed_last_week",
-)
-PLAIN_FEATURES: tuple[str, ...] = ("female", "age", "imd_decile")
+#: Every matching variable: counts entered as log(1 + count), the rest as they are (scaled).
+PLAIN_FEATURES: tuple[str, ...] = ("female", *sorted(NOT_COUNTS))
+COUNT_FEATURES: tuple[str, ...] = tuple(v for v in BALANCE_VARIABLES if v not in PLAIN_FEATURES)
 #: Ridge penalty on the standardised slopes: on the validation mechanisms 1 let a few heavy
 #: users swing the estimate (spread of ±0.4 at no effect), 10 kept it steady.
 RIDGE = 10.0

@@ -30,13 +30,8 @@ FloatArray = npt.NDArray[np.float64]
 
 def _ratio(value: Any) -> float | None:
     """A finite, positive rate ratio, or None (for None, NaN, infinities, 0 or below)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number > 0 else None
+    number = _finite(value)
+    return number if number is not None and number > 0 else None
 
 
 def _finite(value: Any) -> float | None:

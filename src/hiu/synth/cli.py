@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -169,7 +169,12 @@ def synth_command(
             bar.update(tasks[phase], completed=done)
 
         truth = synthesise(spec, out, jobs=jobs or default_jobs(), progress=progress)
-    console.print(f"Wrote {out}:")
+    _say_written(console, f"Wrote {out}:", truth)
+
+
+def _say_written(console: Console, heading: str, truth: dict[str, Any]) -> None:
+    """The files written, their rows, and what the simulated service did."""
+    console.print(heading)
     for name, written in truth["files"].items():
         rows = written["rows"]
         console.print(f"  {name:<24} {rows:>12,} {'row' if rows == 1 else 'rows'}")
@@ -189,13 +194,4 @@ def _synth_crisis(spec: CrisisSpec, out: Path) -> None:
     with console.status("Simulating (crisis mechanism)"):
         population = simulate_crisis(spec)
         write_crisis(population, out)
-    truth = population.truth
-    console.print(f"Wrote {out} (crisis mechanism):")
-    for name, written in truth["files"].items():
-        rows = written["rows"]
-        console.print(f"  {name:<24} {rows:>12,} {'row' if rows == 1 else 'rows'}")
-    totals = truth["service"]["totals"]
-    console.print(
-        f"The simulated service identified {totals['identified_people']:,} people "
-        f"and engaged {totals['engaged']:,}; truth.json has the details."
-    )
+    _say_written(console, f"Wrote {out} (crisis mechanism):", population.truth)

@@ -60,7 +60,8 @@ import polars as pl
 from hiu.schemas import ADMISSIONS, AMBULANCE_INCIDENTS, ED_ATTENDANCES, NHS111_CALLS, PEOPLE
 from hiu.synth import codes, names
 from hiu.synth.nhs_number import CAPACITY, synthetic_nhs_numbers
-from hiu.synth.timeline import DAYS_PER_YEAR, MINUTES_PER_DAY, add_months
+from hiu.synth.simulate import spec_problems
+from hiu.synth.timeline import DAYS_PER_YEAR, MINUTES_PER_DAY, Timeline, add_months
 from hiu.synth.writer import COHORT_FILE, DATE_FORMAT, DATETIME_FORMAT, TRUTH_FILE
 
 IntArray = npt.NDArray[np.int64]
@@ -69,7 +70,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 MECHANISM = "crisis"
 TRUTH_FORMAT = "hiu-synth-crisis-truth/1"
-MAX_YEARS = 20
 #: First element of every random stream's spawn key, apart from the ``hiu`` mechanism's 0-2.
 STREAM_ROOT = 0xC415
 _PEOPLE, _EPISODES, _EVENTS, _DETAILS, _SERVICE, _REMOVAL, _ROWS = range(7)
@@ -177,18 +177,7 @@ class CrisisSpec:
     list_size: int | None = None
 
     def problems(self) -> list[str]:
-        found = []
-        if not 1 <= self.adults <= CAPACITY:
-            found.append(f"adults must be between 1 and {CAPACITY:,} (got {self.adults:,})")
-        if not 1 <= self.years <= MAX_YEARS:
-            found.append(f"years must be between 1 and {MAX_YEARS} (got {self.years})")
-        if not 0.0 <= self.true_effect <= 1.0:
-            found.append(f"true effect must be between 0 and 1 (got {self.true_effect})")
-        if self.seed < 0:
-            found.append(f"seed must be zero or more (got {self.seed})")
-        if self.list_size is not None and self.list_size < 1:
-            found.append(f"list size must be at least 1 (got {self.list_size})")
-        return found
+        return spec_problems(self.adults, self.years, self.true_effect, self.seed, self.list_size)
 
     def validate(self) -> None:
         found = self.problems()
@@ -197,11 +186,11 @@ class CrisisSpec:
 
     @property
     def end(self) -> date:
-        return add_months(self.start, 12 * self.years)
+        return Timeline(self.start, self.years).end
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days
+        return Timeline(self.start, self.years).days
 
     @property
     def effective_list_size(self) -> int:

@@ -78,18 +78,7 @@ class SynthSpec:
     parameters: ModelParameters = field(default_factory=ModelParameters)
 
     def problems(self) -> list[str]:
-        found = []
-        if not 1 <= self.adults <= CAPACITY:
-            found.append(f"adults must be between 1 and {CAPACITY:,} (got {self.adults:,})")
-        if not 1 <= self.years <= MAX_YEARS:
-            found.append(f"years must be between 1 and {MAX_YEARS} (got {self.years})")
-        if not 0.0 <= self.true_effect <= 1.0:
-            found.append(f"true effect must be between 0 and 1 (got {self.true_effect})")
-        if self.seed < 0:
-            found.append(f"seed must be zero or more (got {self.seed})")
-        if self.list_size is not None and self.list_size < 1:
-            found.append(f"list size must be at least 1 (got {self.list_size})")
-        return found
+        return spec_problems(self.adults, self.years, self.true_effect, self.seed, self.list_size)
 
     def validate(self) -> None:
         found = self.problems()
@@ -111,6 +100,24 @@ class SynthSpec:
     @property
     def effective_list_size(self) -> int:
         return self.list_size if self.list_size is not None else default_list_size(self.adults)
+
+
+def spec_problems(
+    adults: int, years: int, true_effect: float, seed: int, list_size: int | None
+) -> list[str]:
+    """What is wrong with a simulation's settings, in words (both mechanisms check the same)."""
+    found = []
+    if not 1 <= adults <= CAPACITY:
+        found.append(f"adults must be between 1 and {CAPACITY:,} (got {adults:,})")
+    if not 1 <= years <= MAX_YEARS:
+        found.append(f"years must be between 1 and {MAX_YEARS} (got {years})")
+    if not 0.0 <= true_effect <= 1.0:
+        found.append(f"true effect must be between 0 and 1 (got {true_effect})")
+    if seed < 0:
+        found.append(f"seed must be zero or more (got {seed})")
+    if list_size is not None and list_size < 1:
+        found.append(f"list size must be at least 1 (got {list_size})")
+    return found
 
 
 def _rng(seed: int, *key: int) -> np.random.Generator:
