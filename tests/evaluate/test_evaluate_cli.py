@@ -57,6 +57,11 @@ def test_it_writes_the_json_and_the_page_and_lists_the_rejected_row(
     ]
     assert "1234567890" not in result.output
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    # The terminal says whether the matched figure passed its checks, and every warning.
+    verdict = "passed" if evaluation["diagnostics"]["ok"] else "FAILED"
+    assert f"Matched comparison diagnostics: {verdict}" in result.output
+    for warning in evaluation["diagnostics"]["warnings"]:
+        assert warning["message"][:40] in " ".join(result.output.split())
 
 
 def test_avoided_events_and_return_on_investment_follow_from_the_estimates(

@@ -96,7 +96,8 @@ def evaluate_command(
     ] = None,
 ) -> None:
     """Evaluate a service's engaged clients: naive before/after, identified-but-not-engaged, and
-    a matched comparison with difference in differences, costs and relapse."""
+    a matched comparison (risk-set matched, regression-adjusted) with diagnostics, sensitivity,
+    costs and relapse."""
     console = Console(stderr=True)
     end = _date(data_end)
     try:
@@ -139,6 +140,14 @@ def _show_summary(console: Console, result: dict[str, object]) -> None:
         row = section["6"]["ed_attendances"]
         shown.add_row(method.replace("_", " "), _percent(row["estimate"]), _interval(row))
     console.print(shown)
+    diagnostics = result.get("diagnostics")
+    if isinstance(diagnostics, dict):
+        # Said here as well as on the page: someone reading only the terminal must not take a
+        # matched figure that failed its checks at face value.
+        verdict = "passed" if diagnostics["ok"] else "[red]FAILED[/red]: do not rely on it"
+        console.print(f"Matched comparison diagnostics: {verdict}")
+        for warning in diagnostics["warnings"]:
+            console.print(f"  - {escape(str(warning['message']))}")
 
 
 def _percent(value: object) -> str:
