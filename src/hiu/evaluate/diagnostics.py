@@ -132,8 +132,8 @@ def diagnostics(clients: list[dict[str, Any]], balance: list[dict[str, Any]]) ->
             {
                 "code": "unmatched",
                 "message": (
-                    f"{_people(len(unmatched))} found no control at all and are left out of "
-                    "the matched comparison."
+                    f"{_people_found(len(unmatched))} no control at all: left out of the "
+                    "matched comparison."
                 ),
                 "rows": unmatched,
             }
@@ -146,6 +146,10 @@ def diagnostics(clients: list[dict[str, Any]], balance: list[dict[str, Any]]) ->
         "share_limit": SHARE_LIMIT,
         "warnings": warnings,
     }
+
+
+def _people_found(count: int) -> str:
+    return "1 client found" if count == 1 else f"{count} clients found"
 
 
 def _people(count: int) -> str:
