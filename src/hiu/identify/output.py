@@ -284,7 +284,8 @@ def _write_xlsx(sheets: Sheets, path: Path) -> None:
 
     # In memory: by default XlsxWriter stages each sheet, names and NHS numbers included, in
     # the system's temporary folder, where patient data must not go.
-    with Workbook(str(path), {"in_memory": True}) as workbook:
+    # Text from the data is never a formula, whichever write call carries it.
+    with Workbook(str(path), {"in_memory": True, "strings_to_formulas": False}) as workbook:
         for name, frame in (
             ("List", sheets.listed),
             ("Attendances", sheets.attendances),

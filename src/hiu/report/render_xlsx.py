@@ -237,7 +237,8 @@ def render_xlsx(report: Report) -> bytes:
         raise ValueError(f"A table cannot be named {CONTENTS!r}: that sheet lists the tables.")
     buffer = io.BytesIO()
     # In memory: XlsxWriter would otherwise stage each sheet in the system's temporary folder.
-    workbook = Workbook(buffer, {"in_memory": True})
+    # Text from the data is never a formula, whichever write call carries it.
+    workbook = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     workbook.set_properties(
         {
             "title": f"{report.title}: {report.service}, {report.period.label}",
