@@ -190,6 +190,8 @@ class _Work:
         self.cohort = cohort
         self.ratio = ratio
         self.lists: dict[date, pl.DataFrame] = {}
+        self.tops: dict[date, pl.DataFrame] = {}
+        self.top_numbers: dict[date, set[int]] = {}
 
     # Lists ---------------------------------------------------------------------------------
     def eligible(self, list_date: date) -> pl.DataFrame:
@@ -211,14 +213,22 @@ class _Work:
         """The list a service receives on ``list_date``: the eligible list less the clients
         engaged before that day (a service does not list its own clients again), cut to the
         top N."""
-        engaged = [m.nhs_number for m in self.cohort.members if m.engaged_date < list_date]
-        eligible = self.eligible(list_date).filter(
-            ~pl.col("nhs_number").is_in([int(n) for n in engaged])
-        )
-        return eligible if self.rules.top is None else eligible.head(self.rules.top)
+        if list_date not in self.tops:
+            engaged = [int(m.nhs_number) for m in self.cohort.members if m.engaged_date < list_date]
+            eligible = self.eligible(list_date).filter(~pl.col("nhs_number").is_in(engaged))
+            self.tops[list_date] = (
+                eligible if self.rules.top is None else eligible.head(self.rules.top)
+            )
+            self.top_numbers[list_date] = set(self.tops[list_date]["nhs_number"].to_list())
+        return self.tops[list_date]
 
-    def _identification_dates(self) -> pl.DataFrame:
-        """Each member's identification date and where it came from.
+    def _on_list(self, list_date: date, nhs_number: int) -> bool:
+        self.top(list_date)
+        return nhs_number in self.top_numbers[list_date]
+
+    def _identification(self) -> pl.DataFrame:
+        """Each member's identification date, where it came from, whether the list made that
+        day names them, and how many later lists their wait crossed.
 
         The cohort file's ``identified_date`` when given; otherwise the latest list on or
         before the engaged date, among the last ``LOOK_BACK_LISTS``, that names the client
@@ -231,35 +241,38 @@ class _Work:
         rows = []
         for member in self.cohort.members:
             number_ = int(member.nhs_number)
-            latest = list_date_on_or_before(member.engaged_date, refresh)
+            chosen = (list_date_on_or_before(member.engaged_date, refresh), "assumed")
             if member.identified_date is not None:
-                rows.append((member.identified_date, "cohort file"))
-                continue
-            chosen = (latest, "assumed")
-            day = latest
-            for _ in range(LOOK_BACK_LISTS):
-                if self._on_list(day, number_):
-                    chosen = (day, "lists")
-                    break
-                day = list_date_on_or_before(day - timedelta(days=1), refresh)
-            rows.append(chosen)
+                chosen = (member.identified_date, "cohort file")
+            else:
+                day = chosen[0]
+                for _ in range(LOOK_BACK_LISTS):
+                    if self._on_list(day, number_):
+                        chosen = (day, "lists")
+                        break
+                    day = list_date_on_or_before(day - timedelta(days=1), refresh)
+            identified, source = chosen
+            rows.append(
+                (
+                    identified,
+                    source,
+                    self._on_list(identified, number_),
+                    _later_lists(identified, member.engaged_date, refresh),
+                )
+            )
         return pl.DataFrame(
-            {
-                "identified_date": [day for day, _ in rows],
-                "identified_from": [source for _, source in rows],
+            rows,
+            schema={
+                "identified_date": pl.Date,
+                "identified_from": pl.String,
+                "on_list": pl.Boolean,
+                "later_lists": pl.Int64,
             },
-            schema={"identified_date": pl.Date, "identified_from": pl.String},
+            orient="row",
         )
-
-    def _on_list(self, list_date: date, nhs_number: int) -> bool:
-        if list_date not in self._top_sets:
-            self._top_sets[list_date] = set(self.top(list_date)["nhs_number"].to_list())
-        return nhs_number in self._top_sets[list_date]
 
     def run(self) -> None:
         members = self.cohort.members
-        refresh = self.rules.refresh
-        self._top_sets: dict[date, set[int]] = {}
         self.members = pl.concat(
             [
                 pl.DataFrame(
@@ -274,23 +287,9 @@ class _Work:
                         "engaged_date": pl.Date,
                     },
                 ),
-                self._identification_dates(),
+                self._identification(),
             ],
             how="horizontal",
-        )
-        self.members = self.members.with_columns(
-            pl.struct("identified_date", "nhs_number")
-            .map_elements(
-                lambda row: self._on_list(row["identified_date"], row["nhs_number"]),
-                return_dtype=pl.Boolean,
-            )
-            .alias("on_list"),
-            pl.struct("identified_date", "engaged_date")
-            .map_elements(
-                lambda row: _later_lists(row["identified_date"], row["engaged_date"], refresh),
-                return_dtype=pl.Int64,
-            )
-            .alias("later_lists"),
         )
         self.dates = sorted(set(self.members["identified_date"].to_list()))
         date_index = {day: index for index, day in enumerate(self.dates)}
