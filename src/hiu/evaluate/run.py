@@ -928,13 +928,10 @@ def _nan(value: float | None) -> float:
 
 def _matching_section(work: _Work, people: dict[str, int]) -> dict[str, Any]:
     result = work.matching
-    # The pool's pre-engagement activity is not counted (it depends on each case's wait): its
-    # "before" for those variables is the cases' own distribution, so SMD before is 0 there.
-    pool = work.pool_variables.join(
-        pl.DataFrame(
-            {v: [None] for v in WAIT_VARIABLES}, schema=dict.fromkeys(WAIT_VARIABLES, pl.Float64)
-        ),
-        how="cross",
+    # The pool's pre-engagement activity is not counted (it depends on each case's wait), so
+    # those variables have no pool mean and no SMD before matching (null), only after.
+    pool = work.pool_variables.with_columns(
+        pl.lit(None, pl.Float64).alias(variable) for variable in WAIT_VARIABLES
     )
     rows = balance(work.case_variables, pool, result.pairs)
     for row in rows:
