@@ -317,7 +317,16 @@ def test_a_control_is_followed_from_its_own_list_date_plus_the_case_s_wait() -> 
 
 def test_the_pairs_carry_the_control_s_own_variables_as_counted_on_its_timeline() -> None:
     the_case = case(1, ambulance_year=1, ed_wait=4, other_wait=3, ed_recent=2, other_recent=1)
-    own = {"ed_wait": 2, "other_wait": 1, "ed_recent": 1, "other_recent": 5, "ed_last_week": 1}
+    own = {
+        "ed_wait": 2,
+        "other_wait": 1,
+        "ed_recent": 1,
+        "other_recent": 5,
+        "ed_last_week": 1,
+        "all_fortnight": 3,
+        "all_month_before": 2,
+        "quiet_days": 4,
+    }
     control = candidate(10, sex="2", ambulance_year=5, age=38)
     result = run(cases(the_case), pool(control), 1, Activity({10: own}))
     pair = pair_of(result, 10)

@@ -676,7 +676,8 @@ def test_failed_diagnostics_are_a_warning_under_the_headline_with_rows_not_nhs_n
     assert "(cohort rows 8, 9)." in box
     assert (
         "90 of 120 clients (75.0%) were matched without relaxing an exact match, below the 90% "
-        "needed, and the largest standardised difference after matching is 0.15, above 0.1."
+        "under which it is warned about, and the largest standardised difference after "
+        "matching is 0.15, above 0.1."
     ) in box
     assert NHS_NUMBER not in html
     assert not re.search(r"\b\d{10}\b", html)
@@ -846,3 +847,15 @@ def test_real_engine_output_shows_whichever_sections_it_has(engine_output: dict[
         else:
             # The JSON rounds the estimate and the E-value; the page shows two decimals.
             assert float(shown) == pytest.approx(e_value(1 + estimate), abs=0.02)
+
+
+def test_a_result_that_records_what_failed_names_only_that_not_every_warning() -> None:
+    """Since ADR 0015 relaxation warns without failing; ``diagnostics.failing`` says what
+    failed, and a result without it (written before) is read as failing on both."""
+    evaluation = version_two(ok=False)
+    evaluation["diagnostics"]["failing"] = ["imbalance"]
+    box = render_html(evaluation).split('id="diagnostics"')[1].split("</div>")[0]
+    assert "failed its diagnostics (imbalance after matching)" in box
+    assert (
+        "too many clients matched only after relaxing" not in box.split("</h3>")[1].split("<ul")[0]
+    )

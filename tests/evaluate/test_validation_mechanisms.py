@@ -1,4 +1,4 @@
-"""Validation on both mechanisms, small (``make validate`` runs 20 populations per mechanism).
+"""Validation on both mechanisms, small (``make validate`` runs 40 populations per mechanism).
 
 Two populations per mechanism (seeds 61 and 62, fixed before any result was seen), with no
 true effect and with a true fall of 40%, each simulated in memory and evaluated with the
@@ -13,7 +13,9 @@ method to what a few populations can show, and ``make validate`` to the issue's 
   against regressions: the old method was 100 points off on ``crisis``);
 - on ``crisis``, where clients engage while still in crisis, the matched estimate is nearer the
   truth than the plain difference in differences and the not-engaged comparison, and the
-  diagnostics do not claim a balance they did not reach.
+  diagnostics do not claim a balance they did not reach;
+- on ``crisis`` the calibrated weights reach balance under 0.1 on every variable (they did in
+  all 40 populations of ``make validate``; matching alone did in none).
 """
 
 from __future__ import annotations
@@ -94,3 +96,12 @@ def test_the_diagnostics_fail_whenever_balance_was_not_reached(
         if run["imbalanced"]:
             assert run["diagnostics_ok"] is False, key
         assert run["matched"] == run["clients"], key
+
+
+def test_on_the_crisis_mechanism_the_calibrated_controls_are_balanced_on_every_variable(
+    runs: dict[tuple[str, int, float], dict[str, Any]],
+) -> None:
+    for key, run in runs.items():
+        if key[0] == "crisis":
+            assert run["imbalanced"] == [], key
+            assert run["diagnostics_ok"] is True, key

@@ -143,6 +143,30 @@ def segment_counts(connection: duckdb.DuckDBPyConnection, segments: pl.DataFrame
     )
 
 
+def last_contact(
+    connection: duckdb.DuckDBPyConnection, rows: pl.DataFrame, look_back: int
+) -> pl.DataFrame:
+    """The day number of each row's last event of any kind in the ``look_back`` days before
+    its ``index_dn`` (``row_id, nhs_number, index_dn``): ``row_id, last_dn``; rows with none
+    are left out."""
+    frame = rows.select(
+        pl.col("row_id").cast(pl.Int64),
+        pl.col("nhs_number").cast(pl.Int64),
+        pl.col("index_dn").cast(pl.Int32),
+    )
+    connection.register("hiu_last_contact_frame", frame)
+    try:
+        found = connection.execute(
+            "SELECT r.row_id, MAX(e.dn) AS last_dn FROM hiu_last_contact_frame AS r "
+            "JOIN hiu_events AS e ON e.nhs_number = r.nhs_number "
+            "AND e.dn < r.index_dn AND e.dn >= r.index_dn - ? GROUP BY r.row_id",
+            [look_back],
+        ).pl()
+    finally:
+        connection.unregister("hiu_last_contact_frame")
+    return found.cast({"row_id": pl.Int64, "last_dn": pl.Int32})
+
+
 def people_details(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Sex, date of birth, IMD decile and date of death of the people in ``hiu_wanted``."""
     frame = connection.execute(

@@ -18,10 +18,14 @@ from hiu.evaluate.wording import VARIABLE_LABELS
 
 #: A standardised mean difference above this, either way, marks imbalance (Austin 2009).
 SMD_LIMIT = 0.1
-#: At least this share of clients must be matched without relaxing an exact match.
+#: Fewer than this share of clients matched without relaxing an exact match is warned about.
 SHARE_LIMIT = 0.9
 #: Warnings that make the matched estimate unreliable: a report does not judge a target on it.
-FAILING = ("imbalance", "relaxed_matching")
+#: Relaxation is warned about but no longer fails on its own (ADR 0015): what it risks is a
+#: difference on the relaxed variable (sex, the 28-day activity, the list's count), and the
+#: balance check after calibration measures exactly that. Over 40 simulated ``hiu`` services
+#: 84-94% of clients matched without relaxation and the estimate was unbiased.
+FAILING = ("imbalance",)
 
 
 def client_rows(
@@ -120,9 +124,10 @@ def diagnostics(clients: list[dict[str, Any]], balance: list[dict[str, Any]]) ->
                 "code": "relaxed_matching",
                 "message": (
                     f"Only {without} of {total} clients ({share:.0%}) found controls without "
-                    f"relaxing an exact match (at least {SHARE_LIMIT:.0%} are needed): the "
-                    "others' controls differ in sex, age band, deprivation or the count that "
-                    "put them on the list."
+                    f"relaxing an exact match (fewer than {SHARE_LIMIT:.0%}): the others' "
+                    "controls may differ in sex, in whether they attended in the 28 days "
+                    "before, or by up to 10% in the count that put them on the list. The "
+                    "balance check shows whether that left a difference."
                 ),
                 "rows": relaxed,
             }
@@ -138,8 +143,10 @@ def diagnostics(clients: list[dict[str, Any]], balance: list[dict[str, Any]]) ->
                 "rows": unmatched,
             }
         )
+    failing = [warning["code"] for warning in warnings if warning["code"] in FAILING]
     return {
-        "ok": not any(warning["code"] in FAILING for warning in warnings),
+        "ok": not failing,
+        "failing": failing,
         "matched_share_without_relaxation": None if share is None else round(share, 4),
         "max_smd_after": None if largest is None else round(largest, 4),
         "smd_limit": SMD_LIMIT,

@@ -89,16 +89,24 @@ NEAREST_VARIABLES: tuple[str, ...] = (
     "admissions_year",
 )
 #: Pre-engagement activity, measured on each pair's own timeline: between the list date and
-#: the index date (the engaged date, or a control's pseudo-engaged date), and in the 28 days
-#: before the index date. Whatever happens in the wait is before treatment; matching on it is
-#: what lets the comparison see who is still in crisis when they engage.
+#: the index date (the engaged date, or a control's pseudo-engaged date), in the 28, 14 and 7
+#: days before the index date, in the 28 days before those, and the days since the last
+#: contact of any kind. Whatever happens in the wait is before treatment; matching on it is
+#: what lets the comparison see who is still in crisis when they engage. The fortnight, the
+#: month before it and the quiet days were added when the ``crisis`` mechanism still showed
+#: +11 points with no effect: together they took it to +7 (ADR 0015).
 WAIT_VARIABLES: tuple[str, ...] = (
     "ed_wait",
     "other_wait",
     "ed_recent",
     "other_recent",
     "ed_last_week",
+    "all_fortnight",
+    "all_month_before",
+    "quiet_days",
 )
+#: Days since the last contact are capped here (and a person with none in the year reads it).
+QUIET_DAYS_CAP = 365
 #: Balance is shown for these (sex as the share female, age in years, IMD decile).
 BALANCE_VARIABLES: tuple[str, ...] = (
     "female",
@@ -115,12 +123,16 @@ METHOD = (
     "regression to the mean lives) and whether there was any A&E attendance, and any other "
     "activity, in the 28 days before engagement; then nearest on age, deprivation, earlier A&E "
     "history, the prior year's ambulance incidents, NHS 111 calls and emergency admissions, and "
-    "activity during the wait and in the last 28 and 7 days (standardised Euclidean distance, "
-    "counts on the log scale). The client's own list date is tried first, then the evaluation's "
+    "activity during the wait, in the last 28, 14 and 7 days and the 28 days before those, and "
+    "the days since the last contact of any kind (standardised Euclidean distance, counts on the "
+    "log scale). The client's own list date is tried first, then the evaluation's "
     "other list dates; then sex, then the 28-day flags are relaxed, and last the A&E count may "
-    "differ by up to 10% (at least 1). Controls are drawn with replacement and weighted 1/k "
-    "within their set; the estimate is then adjusted by an outcome model fitted on the controls "
-    "(bias-corrected matching)."
+    "differ by up to 10% (at least 1). Controls are drawn with replacement; within each set "
+    "their weights are then calibrated so that the weighted controls have the clients' means of "
+    "every matching variable (and of the log of the recent-activity counts). The estimate is "
+    "adjusted by an outcome model fitted on the controls (bias-corrected matching), and the "
+    "use of controls after their own later engagement is scaled back by the estimated effect "
+    "(g-estimation)."
 )
 
 
@@ -324,7 +336,8 @@ def balance(
     cohort: pl.DataFrame, pool: pl.DataFrame, controls: pl.DataFrame
 ) -> list[dict[str, Any]]:
     """Standardised mean differences for every matching variable: cohort against the whole pool
-    (before matching) and against the controls weighted 1/k within their sets (after). Both use
+    (before matching) and against the controls with their weights (after: 1/k within their sets
+    from matching, or the calibrated weights, ``hiu.evaluate.calibration``). Both use
     the same denominator, the square root of the mean of the cohort's and the pool's variances,
     so the two numbers are comparable."""
     rows = []

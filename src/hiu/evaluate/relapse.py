@@ -12,9 +12,9 @@ quarterly lists, in the last three to six months of the client's first year. Usi
 dates rather than a period ending exactly 12 months on keeps the runs of the identification
 rules to one per list date, not one per client. The same figure is given for the matched
 controls (from their own index date — their case's engaged date, or for a control from another
-list date that date plus the case's wait — weighted 1/k within their sets), so the reader can
-compare: people picked at their peak relapse less than their peak suggests, with or without
-the service.
+list date that date plus the case's wait — with their calibrated weights within their sets),
+so the reader can compare: people picked at their peak relapse less than their peak suggests,
+with or without the service.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DEFINITION = (
     "reaching that far), the share on the rule set's eligible list (thresholds and criteria met, "
     "before any top-N cut) made on the last list date on or before 12 months after that date. "
     "Matched controls are counted from their own index date (their client's engaged date, or "
-    "their own list date plus the client's wait to engagement) and weighted 1/k within their set."
+    "their own list date plus the client's wait to engagement), with the comparison's weights."
 )
 
 

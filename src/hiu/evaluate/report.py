@@ -375,7 +375,7 @@ def _share_words(evaluation: Mapping[str, Any], share: Any, share_limit: Any) ->
     needed = wording.number(share_limit)
     if needed is not None:
         side = "below" if number < needed else "not below"
-        text += f", {side} the {round(needed * 100)}% needed"
+        text += f", {side} the {round(needed * 100)}% under which it is warned about"
     return text
 
 
@@ -417,7 +417,7 @@ def diagnostics(evaluation: Mapping[str, Any]) -> Diagnostics | None:
     )
     return Diagnostics(
         ok=found.get("ok") is True,
-        failures=wording.diagnostic_failures(w.code for w in warnings),
+        failures=wording.diagnostic_failures((w.code for w in warnings), found.get("failing")),
         summary=summary,
         warnings=warnings,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,11 +29,13 @@ from hiu.evaluate.activity import (
     DataSpan,
     data_span,
     day_number,
+    last_contact,
     load_events,
     people_details,
     segment_counts,
 )
 from hiu.evaluate.adjusted import bias_corrected, person_features
+from hiu.evaluate.calibration import calibrate
 from hiu.evaluate.cohort import Cohort
 from hiu.evaluate.diagnostics import client_rows, diagnostics
 from hiu.evaluate.estimates import (
@@ -51,6 +53,7 @@ from hiu.evaluate.matching import (
     EXACT_VARIABLES,
     METHOD,
     NEAREST_VARIABLES,
+    QUIET_DAYS_CAP,
     RELAXED_FROM,
     WAIT_VARIABLES,
     MatchResult,
@@ -85,6 +88,7 @@ LOOK_BACK_LISTS = 2
 #: Days before the index date whose A&E attendances say whether a person is still in crisis.
 RECENT_DAYS = 28
 LAST_WEEK_DAYS = 7
+FORTNIGHT_DAYS = 14
 #: Days of A&E history before the four periods the list-date variables cover: persistent
 #: users are told apart from people in their first crisis by what came long before.
 LONG_HISTORY_DAYS = 730
@@ -171,6 +175,9 @@ class _Groups:
     days: Array  # row, window, side
     months_events: Array  # row, month, activity
     months_days: Array  # row, month
+    #: Events after the index date on or after the person's own engaged date (controls who
+    #: engaged later; zero for everyone else): row, window, activity.
+    treated: Array
 
 
 class _Work:
@@ -437,18 +444,21 @@ class _Work:
 
     def _pre_engagement(self, pairs: pl.DataFrame) -> pl.DataFrame:
         """The :data:`WAIT_VARIABLES` of ``pairs`` (``pair_id, nhs_number, list_dn,
-        index_dn``): A&E attendances and other activity from the list date to the index date,
-        and A&E attendances in the 28 days before the index date."""
+        index_dn``): A&E attendances and other activity from the list date to the index date;
+        A&E attendances and other activity in the 28 days before the index date; A&E
+        attendances in the 7 days before it; all activity in the 14 days before it and in the
+        28 days before those; and the days since the last contact of any kind."""
         if pairs.is_empty():
             return pairs.select("pair_id").with_columns(
                 [pl.lit(0, pl.Int64).alias(v) for v in WAIT_VARIABLES]
             )
-        # Segments: 0, the wait (list date to index date); 1, the 28 days before the index
-        # date; 2, the 7 days before it.
+        index = pl.col("index_dn")
         bounds = (
-            (pl.col("list_dn"), pl.col("index_dn")),
-            (pl.col("index_dn") - RECENT_DAYS, pl.col("index_dn")),
-            (pl.col("index_dn") - LAST_WEEK_DAYS, pl.col("index_dn")),
+            (pl.col("list_dn"), index),  # 0: the wait
+            (index - RECENT_DAYS, index),  # 1: the last 28 days
+            (index - LAST_WEEK_DAYS, index),  # 2: the last 7 days
+            (index - FORTNIGHT_DAYS, index),  # 3: the last 14 days
+            (index - 2 * RECENT_DAYS, index - RECENT_DAYS),  # 4: the 28 days before those
         )
         segments = pl.concat(
             [
@@ -474,13 +484,27 @@ class _Work:
                 + pl.col(f"admissions_{seg}")
             )
 
-        return wide.select(
+        last = last_contact(
+            self.connection,
+            pairs.select(pl.col("pair_id").alias("row_id"), "nhs_number", "index_dn"),
+            QUIET_DAYS_CAP,
+        )
+        quiet = pairs.select(pl.col("pair_id").alias("row_id"), "index_dn").join(
+            last, on="row_id", how="left"
+        )
+        return wide.join(quiet, on="row_id", how="left").select(
             pl.col("row_id").alias("pair_id"),
             pl.col("ed_attendances_0").alias("ed_wait"),
             others(0).alias("other_wait"),
             pl.col("ed_attendances_1").alias("ed_recent"),
             others(1).alias("other_recent"),
             pl.col("ed_attendances_2").alias("ed_last_week"),
+            (pl.col("ed_attendances_3") + others(3)).alias("all_fortnight"),
+            (pl.col("ed_attendances_4") + others(4)).alias("all_month_before"),
+            (pl.col("index_dn") - pl.col("last_dn"))
+            .fill_null(QUIET_DAYS_CAP)
+            .cast(pl.Int64)
+            .alias("quiet_days"),
         )
 
     def _matching(self) -> MatchResult:
@@ -513,7 +537,10 @@ class _Work:
             .join(deaths, on="nhs_number", how="left")
             .join(clients, on="nhs_number", how="left")
         )
-        return match(self.case_variables, self.pool_variables, self.ratio, self._pre_engagement)
+        matched = match(self.case_variables, self.pool_variables, self.ratio, self._pre_engagement)
+        self.uncalibrated = matched.pairs
+        self.calibration = calibrate(matched.pairs, self.case_variables)
+        return replace(matched, pairs=self.calibration.pairs)
 
     # Counting --------------------------------------------------------------------------------
     def _groups(self) -> _Groups:
@@ -579,6 +606,39 @@ class _Work:
                 )
             )
         events, days = self._count(pl.concat(window_segments), rows.height, (len(WINDOWS), 2))
+        # A control who engages later is counted as a control until then (risk-set matching);
+        # what they use after their own engaged date is under the service, so it is counted
+        # apart and the adjusted estimate undoes the service's effect on it (ADR 0015).
+        own_engaged = self.members.group_by("nhs_number").agg(
+            _dn(pl.col("engaged_date")).min().alias("own_engaged_dn")
+        )
+        treated_rows = (
+            rows.join(own_engaged, on="nhs_number", how="left")
+            .with_columns(
+                pl.when(pl.col("group") == "control")
+                .then(pl.col("own_engaged_dn"))
+                .otherwise(None)
+                .alias("own_engaged_dn")
+            )
+            .sort("row_id")
+        )
+        own = pl.col("own_engaged_dn")
+        treated_segments = [
+            _segment(
+                treated_rows,
+                w_index,
+                pl.when(own.is_null()).then(0).otherwise(pl.max_horizontal(index_dn, own)),
+                pl.when(own.is_null())
+                .then(0)
+                .otherwise(
+                    pl.min_horizontal(
+                        _dn(pl.col("index_date").dt.offset_by(f"{months}mo")), pl.col("follow_end")
+                    )
+                ),
+            )
+            for w_index, months in enumerate(WINDOWS)
+        ]
+        treated, _ = self._count(pl.concat(treated_segments), rows.height, (len(WINDOWS),))
         month_segments = []
         for m_index, month in enumerate(TRAJECTORY_MONTHS):
             first = _dn(pl.col("index_date").dt.offset_by(f"{month}mo"))
@@ -594,7 +654,7 @@ class _Work:
         months_events, months_days = self._count(
             pl.concat(month_segments), rows.height, (len(TRAJECTORY_MONTHS),)
         )
-        return _Groups(rows, events, days, months_events, months_days)
+        return _Groups(rows, events, days, months_events, months_days, treated)
 
     def _count(
         self, segments: pl.DataFrame, n_rows: int, shape: tuple[int, ...]
@@ -710,6 +770,7 @@ def _report(
         control_sets.astype(np.int64),
         w,
         counts,
+        control_treated=groups.treated[control_rows],
     )
 
     people = {
@@ -934,6 +995,12 @@ def _matching_section(work: _Work, people: dict[str, int]) -> dict[str, Any]:
         pl.lit(None, pl.Float64).alias(variable) for variable in WAIT_VARIABLES
     )
     rows = balance(work.case_variables, pool, result.pairs)
+    uncalibrated = balance(work.case_variables, pool, work.uncalibrated)
+    calibration = work.calibration
+    largest = max(
+        (abs(row["smd_after"]) for row in uncalibrated if row["smd_after"] is not None),
+        default=None,
+    )
     for row in rows:
         for key in ("cohort_mean", "pool_mean", "matched_mean", "smd_before", "smd_after"):
             row[key] = number(row[key], 4)
@@ -949,6 +1016,13 @@ def _matching_section(work: _Work, people: dict[str, int]) -> dict[str, Any]:
         "candidates": work.pool.height,
         "levels": result.levels,
         "balance": rows,
+        "calibration": {
+            "moments": list(calibration.moments),
+            "converged": calibration.converged,
+            "largest_smd_before_calibration": number(largest, 4),
+            "effective_controls_before": number(calibration.effective_before, 1),
+            "effective_controls_after": number(calibration.effective_after, 1),
+        },
     }
 
 

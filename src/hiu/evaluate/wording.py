@@ -53,6 +53,9 @@ VARIABLE_LABELS: dict[str, str] = {
     "ed_recent": "A&E attendances, 28 days before engagement",
     "other_recent": "ambulance, NHS 111 and admissions, 28 days before engagement",
     "ed_last_week": "A&E attendances, 7 days before engagement",
+    "all_fortnight": "all activity, 14 days before engagement",
+    "all_month_before": "all activity, 29 to 56 days before engagement",
+    "quiet_days": "days since the last contact of any kind before engagement (up to 365)",
 }
 
 #: The three estimates DESIGN §7 asks for, side by side, in the order the report shows them.
@@ -204,15 +207,20 @@ def window_label(window: Any) -> str:
 MATCHED_ASSUMPTION = (
     "The matched comparison adjusts only for what the data hold (activity before engagement, "
     "age, sex, deprivation); if engagement depends on something no data hold (motivation, a "
-    "crisis not seen in hospital data), the estimate can still be biased."
+    "crisis not seen in hospital data), the estimate can still be biased. It also assumes that "
+    "people in the comparison group who engaged with the service later were helped by it as "
+    "much as the clients were: their use after their own engagement is scaled back by the "
+    "estimated effect before it is compared."
 )
 
-#: The diagnostics warnings that make the matched estimate unfit to rely on
-#: (``diagnostics.ok`` is false when any is present), as a reason reads.
+#: The diagnostics warnings that can make the matched estimate unfit to rely on, as a reason
+#: reads. Which did is in ``diagnostics.failing``; results written before that was recorded
+#: failed on both (:data:`LEGACY_FAILING`).
 DIAGNOSTIC_FAILURES: dict[str, str] = {
     "imbalance": "imbalance after matching",
     "relaxed_matching": "too many clients matched only after relaxing an exact match",
 }
+LEGACY_FAILING: tuple[str, ...] = ("imbalance", "relaxed_matching")
 
 #: Where a client's identification date came from (``clients[].identified_from``).
 IDENTIFIED_FROM: dict[str, str] = {
@@ -222,10 +230,13 @@ IDENTIFIED_FROM: dict[str, str] = {
 }
 
 
-def diagnostic_failures(codes: Any) -> list[str]:
-    """The failing checks among warning codes, in words, each once, in a fixed order."""
+def diagnostic_failures(codes: Any, failing: Any = None) -> list[str]:
+    """The failing checks among warning ``codes``, in words, each once, in a fixed order.
+    ``failing``: the codes the evaluation recorded as failing (``diagnostics.failing``); when
+    it is not a list (a result written before it was recorded), :data:`LEGACY_FAILING`."""
     present = {str(code) for code in codes or []}
-    return [words for code, words in DIAGNOSTIC_FAILURES.items() if code in present]
+    failed = {str(code) for code in failing} if isinstance(failing, list) else set(LEGACY_FAILING)
+    return [words for code, words in DIAGNOSTIC_FAILURES.items() if code in present & failed]
 
 
 def cohort_rows(rows: Any) -> str:

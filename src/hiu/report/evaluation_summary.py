@@ -46,7 +46,7 @@ def diagnostics_problem(evaluation: Mapping[str, Any]) -> str | None:
     if found.get("ok") is True:
         return None
     warnings = [w for w in found.get("warnings") or [] if isinstance(w, Mapping)]
-    failures = diagnostic_failures(w.get("code") for w in warnings)
+    failures = diagnostic_failures((w.get("code") for w in warnings), found.get("failing"))
     return (
         "the matched comparison failed its diagnostics ("
         + ("; ".join(failures) if failures else "see the evaluation's diagnostics")

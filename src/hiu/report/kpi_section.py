@@ -4,7 +4,8 @@ The verdict is worked out on the exact figure; the result shown is the published
 disclosure control). Reductions are judged on the matched comparison; one whose estimate
 reaches the target but whose interval includes no change is "not shown", not met. Nor is a
 reduction judged when the matched comparison failed its diagnostics (``diagnostics.ok`` false:
-imbalance after matching, or too many clients matched only after relaxing an exact match), or
+imbalance after matching and calibration; results written before ADR 0015 also failed on too
+many clients matched only after relaxing an exact match), or
 when the evaluation predates its diagnostics (``hiu-evaluation/1``): it is "not shown", with
 the reason.
 """
