@@ -17,7 +17,7 @@ help:
 	@echo "make demo   set everything up and serve the demo service on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make bench  run the benchmarks; figures go to bench/results/"
-	@echo "make validate  check the evaluation against simulated truth (about 10 minutes)"
+	@echo "make validate  check the evaluation against simulated truth (about 4 minutes)"
 	@echo "make lock   re-pin Python dependencies into requirements/lock.txt"
 
 # --- set-up -----------------------------------------------------------------------------------
