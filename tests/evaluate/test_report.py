@@ -859,3 +859,23 @@ def test_a_result_that_records_what_failed_names_only_that_not_every_warning() -
     assert (
         "too many clients matched only after relaxing" not in box.split("</h3>")[1].split("<ul")[0]
     )
+
+
+def test_the_balance_section_says_the_weights_were_calibrated_and_what_that_cost() -> None:
+    evaluation = version_two(ok=True)
+    evaluation["matching"]["calibration"] = {
+        "moments": ["age"],
+        "converged": True,
+        "largest_smd_before_calibration": 0.46,
+        "effective_controls_before": 108.0,
+        "effective_controls_after": 64.7,
+    }
+    html = render_html(evaluation)
+    assert (
+        "calibrated to the engaged people's means (largest SMD after matching alone: 0.46; "
+        "effective number of comparisons 65 after calibration, 108 before)"
+    ) in html
+    evaluation["matching"]["calibration"]["effective_controls_after"] = "<script>x</script>"
+    hostile = render_html(evaluation)
+    assert "<script>x" not in hostile
+    assert "effective number of comparisons not estimable after calibration" in hostile
