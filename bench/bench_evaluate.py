@@ -180,16 +180,17 @@ finished `hiu-evaluation/2` dictionary: the identification runs (the eligible li
 candidates, and the lists that check each client is on theirs), reading every candidate's
 events, the matching variables of every candidate, matching with relaxation, the
 pre-engagement activity of every shortlisted pair (up to 100 per client) and the days since
-each one's last contact, the calibration of the control weights, the outcome model (three fits
-per window and activity when controls engaged later: g-estimation), every window (3, 6, 9 and
+each one's last contact, the calibration of the control weights, the outcome model (refitted
+until the ratio settles when controls engaged later: g-estimation), every window (3, 6, 9 and
 12 months before and after) of every activity for clients, controls and not-engaged people,
 the monthly trajectories, three sets of 1,000 bootstrap replicates, the regression-adjusted and
 sensitivity estimates, relapse and costs. Not timed: drawing the store (cached) and choosing
 the clients. The machine of 2026-12-07 afternoon was faster than the one that measured 16.55 s
 for release 332eabe: side by side on it, 332eabe took 4.97 s (1,686 MiB peak) and the release
-with calibrated weights (ADR 0015) 5.87 s (1,004 MiB); peak memory varies by several hundred
-MiB between runs. With one year of data, before windows are cut at 1 January and after
-windows at 31 December; every window is still counted for every row.
+with calibrated weights (ADR 0015) 5.9 to 6.4 s over three runs (949 to 1,004 MiB); peak
+memory varies by several hundred MiB between runs. With one year of data, before windows are
+cut at 1 January and after windows at 31 December; every window is still counted for every
+row.
 """
 
 
