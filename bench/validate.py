@@ -9,8 +9,8 @@ bias per mechanism, effect, method, window and activity, goes to
 12 months) is printed for docs/evaluation.md. Not part of ``make test``: about 4 minutes on two
 cores for 40 populations per mechanism. 40, not the issue's minimum of 20: one population's
 6-month estimate scatters by about 20 points (``crisis``) to 40 points (``hiu``), so a mean over
-20 moves by up to 10 points between seed ranges (seeds 61-80 read +8 on ``crisis`` with no
-effect, seeds 81-100 +22).
+20 moves by up to 16 points between seed ranges (with no effect, seeds 61-80 read +8 on
+``crisis`` and +8 on ``hiu``, seeds 81-100 +22 and -8).
 """
 
 from __future__ import annotations
