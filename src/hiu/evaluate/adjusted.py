@@ -168,6 +168,12 @@ def bias_corrected(
             y = control_events[:, w, AFTER, a]
             treated = control_treated[:, w, a]
             observed[:, w, a] = case_events[:, w, AFTER, a]
+            # The controls' own use before and after their own engagement does not depend on
+            # the ratio: only the model refitted on the untreated use does.
+            before_own = np.bincount(control_sets, control_weights * (y - treated), minlength=sets)
+            treated_part[:, w, a] = per_day * np.bincount(
+                control_sets, control_weights * treated, minlength=sets
+            )
             for _ in range(G_ROUNDS if treated.any() else 1):
                 previous = psi[w, a]
                 untreated = y - treated + treated / previous
@@ -183,14 +189,9 @@ def bias_corrected(
                 weighted_model = np.bincount(
                     control_sets, control_weights * control_exposure * control_rate, minlength=sets
                 )
-                before_own = np.bincount(
-                    control_sets, control_weights * (y - treated), minlength=sets
-                )
-                after_own = np.bincount(control_sets, control_weights * treated, minlength=sets)
                 untreated_part[:, w, a] = case_exposure * case_rate + per_day * (
                     before_own - weighted_model
                 )
-                treated_part[:, w, a] = per_day * after_own
                 psi[w, a] = _psi(
                     observed[:, w, a].sum(),
                     untreated_part[:, w, a].sum(),

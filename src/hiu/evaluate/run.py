@@ -585,10 +585,22 @@ class _Work:
         )
         start_dn = day_number(self.span.start)
         index_dn = _dn(pl.col("index_date"))
+        # A control who engages later is counted as a control until then (risk-set matching);
+        # what they use after their own engaged date is under the service, so it is counted
+        # apart and the adjusted estimate undoes the service's effect on it (ADR 0015). The
+        # cohort is unique by person, so each control has at most one engaged date.
+        own = pl.col("own_engaged_dn")
+        with_own = rows.join(
+            self.members.select("nhs_number", _dn(pl.col("engaged_date")).alias("own_engaged_dn")),
+            on="nhs_number",
+            how="left",
+        ).with_columns(pl.when(pl.col("group") == "control").then(own).alias("own_engaged_dn"))
         window_segments = []
+        treated_segments = []
         for w_index, months in enumerate(WINDOWS):
             back = _dn(pl.col("index_date").dt.offset_by(f"-{months}mo"))
             forward = _dn(pl.col("index_date").dt.offset_by(f"{months}mo"))
+            after_end = pl.min_horizontal(forward, pl.col("follow_end"))
             window_segments.append(
                 _segment(
                     rows,
@@ -597,47 +609,19 @@ class _Work:
                     pl.min_horizontal(index_dn, pl.col("follow_end")),
                 )
             )
-            window_segments.append(
+            window_segments.append(_segment(rows, w_index * 2 + 1, index_dn, after_end))
+            # Empty (start at the end) for everyone without an engaged date of their own.
+            treated_segments.append(
                 _segment(
-                    rows,
-                    w_index * 2 + 1,
-                    index_dn,
-                    pl.min_horizontal(forward, pl.col("follow_end")),
+                    with_own,
+                    w_index,
+                    pl.when(own.is_null())
+                    .then(after_end)
+                    .otherwise(pl.max_horizontal(index_dn, own)),
+                    after_end,
                 )
             )
         events, days = self._count(pl.concat(window_segments), rows.height, (len(WINDOWS), 2))
-        # A control who engages later is counted as a control until then (risk-set matching);
-        # what they use after their own engaged date is under the service, so it is counted
-        # apart and the adjusted estimate undoes the service's effect on it (ADR 0015).
-        own_engaged = self.members.group_by("nhs_number").agg(
-            _dn(pl.col("engaged_date")).min().alias("own_engaged_dn")
-        )
-        treated_rows = (
-            rows.join(own_engaged, on="nhs_number", how="left")
-            .with_columns(
-                pl.when(pl.col("group") == "control")
-                .then(pl.col("own_engaged_dn"))
-                .otherwise(None)
-                .alias("own_engaged_dn")
-            )
-            .sort("row_id")
-        )
-        own = pl.col("own_engaged_dn")
-        treated_segments = [
-            _segment(
-                treated_rows,
-                w_index,
-                pl.when(own.is_null()).then(0).otherwise(pl.max_horizontal(index_dn, own)),
-                pl.when(own.is_null())
-                .then(0)
-                .otherwise(
-                    pl.min_horizontal(
-                        _dn(pl.col("index_date").dt.offset_by(f"{months}mo")), pl.col("follow_end")
-                    )
-                ),
-            )
-            for w_index, months in enumerate(WINDOWS)
-        ]
         treated, _ = self._count(pl.concat(treated_segments), rows.height, (len(WINDOWS),))
         month_segments = []
         for m_index, month in enumerate(TRAJECTORY_MONTHS):
