@@ -187,7 +187,7 @@ the monthly trajectories, three sets of 1,000 bootstrap replicates, the regressi
 sensitivity estimates, relapse and costs. Not timed: drawing the store (cached) and choosing
 the clients. The machine of 2026-12-07 afternoon was faster than the one that measured 16.55 s
 for release 332eabe: side by side on it, 332eabe took 4.97 s (1,686 MiB peak) and the release
-with calibrated weights (ADR 0015) 5.9 to 6.6 s over four runs (949 to 1,004 MiB); peak
+with calibrated weights (ADR 0015) 5.9 to 6.6 s over five runs (949 to 1,004 MiB); peak
 memory varies by several hundred MiB between runs. With one year of data, before windows are
 cut at 1 January and after windows at 31 December; every window is still counted for every
 row.
