@@ -19,6 +19,7 @@ from rich.table import Table
 
 from hiu.config import ConfigurationError, data_dir
 from hiu.evaluate.cohort import CohortError, read_cohort
+from hiu.evaluate.document import EvaluationDocument
 from hiu.evaluate.outputs import write_evaluation
 from hiu.evaluate.run import (
     DEFAULT_RATIO,
@@ -124,9 +125,8 @@ def evaluate_command(
     console.print(f"Wrote {json_path} and {html_path}")
 
 
-def _show_summary(console: Console, result: dict[str, object]) -> None:
+def _show_summary(console: Console, result: EvaluationDocument) -> None:
     cohort = result["cohort"]
-    assert isinstance(cohort, dict)
     console.print(
         f"Cohort: {cohort['people']:,} people from {cohort['rows']:,} rows; "
         f"{len(cohort['rejected']):,} rows rejected"
@@ -134,20 +134,22 @@ def _show_summary(console: Console, result: dict[str, object]) -> None:
     shown = Table(title="A&E attendances, 6 months: change against each comparison")
     for column in ("method", "estimate", "95% CI"):
         shown.add_column(column, justify="left" if column == "method" else "right")
-    for method in ("naive", "not_engaged", "matched"):
-        section = result[method]
-        assert isinstance(section, dict)
+    sections = {
+        "naive": result["naive"],
+        "not_engaged": result["not_engaged"],
+        "matched": result["matched"],
+    }
+    for method, section in sections.items():
         row = section["6"]["ed_attendances"]
         shown.add_row(method.replace("_", " "), _percent(row["estimate"]), _interval(row))
     console.print(shown)
-    diagnostics = result.get("diagnostics")
-    if isinstance(diagnostics, dict):
-        # Said here as well as on the page: someone reading only the terminal must not take a
-        # matched figure that failed its checks at face value.
-        verdict = "passed" if diagnostics["ok"] else "[red]FAILED[/red]: do not rely on it"
-        console.print(f"Matched comparison diagnostics: {verdict}")
-        for warning in diagnostics["warnings"]:
-            console.print(f"  - {escape(str(warning['message']))}")
+    diagnostics = result["diagnostics"]
+    # Said here as well as on the page: someone reading only the terminal must not take a
+    # matched figure that failed its checks at face value.
+    verdict = "passed" if diagnostics["ok"] else "[red]FAILED[/red]: do not rely on it"
+    console.print(f"Matched comparison diagnostics: {verdict}")
+    for warning in diagnostics["warnings"]:
+        console.print(f"  - {escape(str(warning['message']))}")
 
 
 def _percent(value: object) -> str:

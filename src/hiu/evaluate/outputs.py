@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,11 @@ JSON_NAME = "evaluation.json"
 HTML_NAME = "evaluation.html"
 
 
-def evaluation_json(evaluation: dict[str, Any]) -> str:
+def evaluation_json(evaluation: Mapping[str, Any]) -> str:
     return json.dumps(evaluation, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_evaluation(evaluation: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+def write_evaluation(evaluation: Mapping[str, Any], folder: Path) -> tuple[Path, Path]:
     """Write both files into ``folder`` (made if missing); returns their paths."""
     from hiu.evaluate.report import render_html
 

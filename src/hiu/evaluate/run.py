@@ -14,7 +14,6 @@ joins, estimates and bootstrap replicates with NumPy matrix products.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +21,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-import hiu
 from hiu.evaluate.activity import (
     ACTIVITIES,
     Connect,
@@ -37,11 +35,16 @@ from hiu.evaluate.activity import (
 from hiu.evaluate.adjusted import bias_corrected, person_features
 from hiu.evaluate.calibration import calibrate
 from hiu.evaluate.cohort import Cohort
-from hiu.evaluate.diagnostics import client_rows, diagnostics
+from hiu.evaluate.diagnostics import client_rows
+from hiu.evaluate.document import (
+    Computed,
+    EvaluationDocument,
+    MatchingFacts,
+    Trajectories,
+    evaluation_document,
+)
 from hiu.evaluate.estimates import (
     Array,
-    DidResult,
-    NaiveResult,
     Units,
     after_only,
     difference_in_differences,
@@ -61,7 +64,6 @@ from hiu.evaluate.matching import (
     match,
 )
 from hiu.evaluate.relapse import relapse_summary
-from hiu.evaluate.sensitivity import e_values
 from hiu.evaluate.unit_costs import UnitCosts
 from hiu.evaluate.windows import (
     DAYS_PER_MONTH,
@@ -77,11 +79,9 @@ from hiu.identify.query import EPOCH
 from hiu.identify.rules import Refresh, RuleSet
 from hiu.store.store import Store
 
-FORMAT = "hiu-evaluation/2"
 DEFAULT_SEED = 2026
 DEFAULT_REPLICATES = 1000
 DEFAULT_RATIO = 5
-METHODS = ("naive", "not_engaged", "matched")
 #: How many list dates back from the engaged date a client is looked for when the cohort file
 #: gives no identification date.
 LOOK_BACK_LISTS = 2
@@ -92,14 +92,6 @@ FORTNIGHT_DAYS = 14
 #: Days of A&E history before the four periods the list-date variables cover: persistent
 #: users are told apart from people in their first crisis by what came long before.
 LONG_HISTORY_DAYS = 730
-CENSORING = (
-    "Follow-up after the engaged date ends at death (the people extract's date of death) or at "
-    "the end of the data ({end}), whichever comes first; rates are events per person-year of "
-    "follow-up actually observed, and someone with no follow-up in a window leaves that "
-    "window's after side. Before windows start no earlier than the start of the data ({start}) "
-    "and end at death if that came first. Controls and not-engaged people are censored the "
-    "same way from their index dates."
-)
 
 
 class EvaluationError(Exception):
@@ -117,8 +109,9 @@ def evaluate(
     replicates: int = DEFAULT_REPLICATES,
     data_end: date | None = None,
     ratio: int = DEFAULT_RATIO,
-) -> dict[str, Any]:
-    """The ``hiu-evaluation/1`` dictionary for ``cohort`` (see docs/evaluation.md)."""
+) -> EvaluationDocument:
+    """The ``hiu-evaluation/2`` document for ``cohort`` (``hiu.evaluate.document``; every
+    number is explained in docs/evaluation.md)."""
     return evaluate_connected(
         store.connect,
         cohort,
@@ -143,7 +136,7 @@ def evaluate_connected(
     replicates: int = DEFAULT_REPLICATES,
     data_end: date | None = None,
     ratio: int = DEFAULT_RATIO,
-) -> dict[str, Any]:
+) -> EvaluationDocument:
     """:func:`evaluate` on any connection factory whose views are the store's kinds."""
     if replicates < 1:
         raise EvaluationError("replicates must be at least 1")
@@ -161,7 +154,9 @@ def evaluate_connected(
         span = DataSpan(found.start, end)
         work = _Work(connect, connection, rules, span, cohort, ratio)
         work.run()
-        return _report(work, costs, running_costs, seed=seed, replicates=replicates)
+        return evaluation_document(
+            _computed(work, costs, running_costs, seed=seed, replicates=replicates)
+        )
     finally:
         connection.close()
 
@@ -694,14 +689,14 @@ def _empty_pool() -> pl.DataFrame:
 # The report --------------------------------------------------------------------------------
 
 
-def _report(
+def _computed(
     work: _Work,
     costs: UnitCosts,
     running_costs: float | None,
     *,
     seed: int,
     replicates: int,
-) -> dict[str, Any]:
+) -> Computed:
     groups = work.groups
     rows = groups.rows
     group = rows["group"].to_numpy()
@@ -763,254 +758,67 @@ def _report(
         "matched_cases": sets,
         "controls": int(rows.filter(pl.col("group") == "control")["nhs_number"].n_unique()),
     }
-    naive_section = _naive_section(naive_result, people["cohort"])
-    listed_section = _did_section(listed_result, people["cohort"], people["not_engaged"])
-    did_section = _did_section(matched_result, sets, people["controls"])
-    # The headline matched estimate is the regression-adjusted one (hiu.evaluate.adjusted);
-    # the rates, rate ratios and additive difference beside it stay those of the matched sets.
-    matched_section = {
-        window: {
-            activity: {
-                **found,
-                "estimate": number(adjusted_result.estimate[w, a]),
-                "ci_low": number(adjusted_result.low[w, a]),
-                "ci_high": number(adjusted_result.high[w, a]),
-            }
-            for a, (activity, found) in enumerate(by_activity.items())
-        }
-        for w, (window, by_activity) in enumerate(did_section.items())
-    }
-    after_only_section = _per_window(
-        lambda w, a: {
-            "estimate": number(after_only_result.estimate[w, a]),
-            "ci_low": number(after_only_result.low[w, a]),
-            "ci_high": number(after_only_result.high[w, a]),
-        }
-    )
-    estimates = {
-        "naive": (naive_result.estimate, naive_result.events),
-        "not_engaged": (listed_result.estimate, listed_result.cohort_events),
-        "matched": (adjusted_result.estimate, matched_result.cohort_events),
-    }
     members = work.members
-    matching = _matching_section(work, people)
     clients = client_rows(
         members,
         [work.cohort.row_of(index) for index in range(members.height)],
         work.matching.pairs,
         RELAXED_FROM,
     )
-    matching["relaxed_from"] = RELAXED_FROM
-    matching["matched_without_relaxation"] = sum(1 for c in clients if c["relaxed"] is False)
-    return {
-        "format": FORMAT,
-        "run": {
-            "hiu_version": hiu.__version__,
-            "rules": {"name": work.rules.name, "title": work.rules.title},
-            "data_start": work.span.start.isoformat(),
-            "data_end": work.span.end.isoformat(),
-            "seed": seed,
-            "bootstrap_replicates": replicates,
-            "windows": list(WINDOWS),
-            "activities": list(ACTIVITIES),
-        },
-        "cohort": {
-            "rows": work.cohort.rows,
-            "people": work.cohort.people,
-            "rejected": list(work.cohort.rejected),
-            "engaged_from": _iso(members["engaged_date"].min()),
-            "engaged_to": _iso(members["engaged_date"].max()),
-            "identification_dates": [day.isoformat() for day in work.dates],
-        },
-        "naive": naive_section,
-        "not_engaged": listed_section,
-        "matched": matched_section,
-        "matching": matching,
-        "clients": clients,
-        "diagnostics": diagnostics(clients, matching["balance"]),
-        "sensitivity": _sensitivity(
-            {
-                "matched": (matched_section, "primary"),
-                "matched_did": (did_section, ""),
-                "matched_after_only": (after_only_section, ""),
-                "not_engaged": (listed_section, ""),
-            }
-        ),
-        "trajectories": _trajectories(groups, matched_ids),
-        "relapse": relapse_summary(groups.rows, work.eligible, work.rules.refresh, work.span),
-        "costs": _costs(estimates, costs, running_costs),
-        "censoring": CENSORING.format(
-            start=work.span.start.isoformat(), end=work.span.end.isoformat()
-        ),
-    }
+    return Computed(
+        rules_name=work.rules.name,
+        rules_title=work.rules.title,
+        data_start=work.span.start,
+        data_end=work.span.end,
+        seed=seed,
+        replicates=replicates,
+        cohort=work.cohort,
+        engaged_dates=members["engaged_date"].to_list(),
+        identification_dates=list(work.dates),
+        naive=naive_result,
+        not_engaged=listed_result,
+        matched_did=matched_result,
+        matched_after_only=after_only_result,
+        adjusted=adjusted_result,
+        people=people,
+        matching=_matching_facts(work, people),
+        clients=clients,
+        trajectories=_trajectories(groups, matched_ids),
+        relapse=relapse_summary(groups.rows, work.eligible, work.rules.refresh, work.span),
+        unit_costs=costs,
+        running_costs=running_costs,
+    )
 
 
-def _iso(value: object) -> str | None:
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def _side(events: Array, days: float) -> dict[str, Any]:
-    years = days / 365.25
-    return {
-        "events": number(float(events), 4),
-        "person_years": number(years, 4),
-        "rate": number(float(events) / years if years > 0 else None),
-    }
-
-
-def _per_window(build: Callable[[int, int], dict[str, Any]]) -> dict[str, Any]:
-    return {
-        str(months): {activity: build(w, a) for a, activity in enumerate(ACTIVITIES)}
-        for w, months in enumerate(WINDOWS)
-    }
-
-
-def _naive_section(result: NaiveResult, people: int) -> dict[str, Any]:
-    def build(w: int, a: int) -> dict[str, Any]:
-        return {
-            "estimate": number(result.estimate[w, a]),
-            "ci_low": number(result.low[w, a]),
-            "ci_high": number(result.high[w, a]),
-            "people": people,
-            "before": _side(result.events[w, 0, a], result.days[w, 0]),
-            "after": _side(result.events[w, 1, a], result.days[w, 1]),
-        }
-
-    return _per_window(build)
-
-
-def _did_section(result: DidResult, people: int, comparison_people: int) -> dict[str, Any]:
-    def build(w: int, a: int) -> dict[str, Any]:
-        return {
-            "estimate": number(result.estimate[w, a]),
-            "ci_low": number(result.low[w, a]),
-            "ci_high": number(result.high[w, a]),
-            "people": people,
-            "comparison_people": comparison_people,
-            "cohort": {
-                "before": _side(result.cohort_events[w, 0, a], result.cohort_days[w, 0]),
-                "after": _side(result.cohort_events[w, 1, a], result.cohort_days[w, 1]),
-            },
-            "comparison": {
-                "before": _side(result.comparison_events[w, 0, a], result.comparison_days[w, 0]),
-                "after": _side(result.comparison_events[w, 1, a], result.comparison_days[w, 1]),
-            },
-            "rate_ratio": {
-                "cohort": number(result.ratio_cohort[w, a]),
-                "comparison": number(result.ratio_comparison[w, a]),
-            },
-            "did_per_person_year": {
-                "estimate": number(result.additive[w, a]),
-                "ci_low": number(result.additive_low[w, a]),
-                "ci_high": number(result.additive_high[w, a]),
-            },
-        }
-
-    return _per_window(build)
-
-
-SPECIFICATIONS: dict[str, tuple[str, str]] = {
-    "matched": (
-        "Matched, regression-adjusted",
-        "Each client against their matched controls, with the controls' use corrected by an "
-        "outcome model for what still differs between them (bias-corrected matching).",
-    ),
-    "matched_did": (
-        "Matched, difference in differences",
-        "The same matched sets: the clients' after/before rate ratio over their controls', "
-        "with no outcome model.",
-    ),
-    "matched_after_only": (
-        "Matched, after period only",
-        "The same matched sets: the clients' rate after engaging over their controls', "
-        "ignoring the before period.",
-    ),
-    "not_engaged": (
-        "Identified but not engaged",
-        "Everyone on the same lists who did not engage, unmatched, difference in differences.",
-    ),
-}
-
-
-def _sensitivity(sections: dict[str, tuple[dict[str, Any], str]]) -> dict[str, Any]:
-    """The estimate under other specifications, and the E-values of the headline."""
-    specifications = []
-    for key, (section, role) in sections.items():
-        title, description = SPECIFICATIONS[key]
-        specifications.append(
-            {
-                "key": key,
-                "title": title,
-                "description": description,
-                "primary": role == "primary",
-                "results": {
-                    window: {
-                        activity: {name: found[name] for name in ("estimate", "ci_low", "ci_high")}
-                        for activity, found in by_activity.items()
-                    }
-                    for window, by_activity in section.items()
-                },
-            }
-        )
-    primary = sections["matched"][0]
-    e_values_out: dict[str, Any] = {}
-    for window, by_activity in primary.items():
-        e_values_out[window] = {}
-        for activity, found in by_activity.items():
-            point, limit = e_values(
-                _nan(found["estimate"]), _nan(found["ci_low"]), _nan(found["ci_high"])
-            )
-            e_values_out[window][activity] = {
-                "estimate": number(float(point), 3),
-                "ci": number(float(limit), 3),
-            }
-    return {"specifications": specifications, "e_values": e_values_out}
-
-
-def _nan(value: float | None) -> float:
-    return float("nan") if value is None else value
-
-
-def _matching_section(work: _Work, people: dict[str, int]) -> dict[str, Any]:
+def _matching_facts(work: _Work, people: dict[str, int]) -> MatchingFacts:
     result = work.matching
     # The pool's pre-engagement activity is not counted (it depends on each case's wait), so
     # those variables have no pool mean and no SMD before matching (null), only after.
     pool = work.pool_variables.with_columns(
         pl.lit(None, pl.Float64).alias(variable) for variable in WAIT_VARIABLES
     )
-    rows = balance(work.case_variables, pool, result.pairs)
     uncalibrated = balance(work.case_variables, pool, work.uncalibrated)
-    calibration = work.calibration
-    largest = max(
-        (abs(row["smd_after"]) for row in uncalibrated if row["smd_after"] is not None),
-        default=None,
+    return MatchingFacts(
+        method=METHOD.format(k=work.ratio),
+        ratio=work.ratio,
+        exact=EXACT_VARIABLES,
+        nearest=NEAREST_VARIABLES,
+        cases=result.cases,
+        matched_cases=result.cases - result.unmatched,
+        controls=people["controls"],
+        candidates=work.pool.height,
+        levels=result.levels,
+        balance=balance(work.case_variables, pool, result.pairs),
+        calibration=work.calibration,
+        largest_smd_before_calibration=max(
+            (abs(row["smd_after"]) for row in uncalibrated if row["smd_after"] is not None),
+            default=None,
+        ),
+        relaxed_from=RELAXED_FROM,
     )
-    for row in rows:
-        for key in ("cohort_mean", "pool_mean", "matched_mean", "smd_before", "smd_after"):
-            row[key] = number(row[key], 4)
-    return {
-        "method": METHOD.format(k=work.ratio),
-        "ratio": work.ratio,
-        "exact": list(EXACT_VARIABLES),
-        "nearest": list(NEAREST_VARIABLES),
-        "cases": result.cases,
-        "matched_cases": result.cases - result.unmatched,
-        "unmatched_cases": result.unmatched,
-        "controls": people["controls"],
-        "candidates": work.pool.height,
-        "levels": result.levels,
-        "balance": rows,
-        "calibration": {
-            "moments": list(calibration.moments),
-            "converged": calibration.converged,
-            "largest_smd_before_calibration": number(largest, 4),
-            "effective_controls_before": number(calibration.effective_before, 1),
-            "effective_controls_after": number(calibration.effective_after, 1),
-        },
-    }
 
 
-def _trajectories(groups: _Groups, matched_ids: Array) -> dict[str, Any]:
+def _trajectories(groups: _Groups, matched_ids: Array) -> Trajectories:
     rows = groups.rows
     group = rows["group"].to_numpy()
     weight = rows["weight"].to_numpy()
@@ -1032,53 +840,4 @@ def _trajectories(groups: _Groups, matched_ids: Array) -> dict[str, Any]:
         "cohort": series(group == "cohort"),
         "not_engaged": series(group == "not_engaged"),
         "matched": series(group == "control"),
-    }
-
-
-def _costs(
-    estimates: dict[str, tuple[Array, Array]], costs: UnitCosts, running_costs: float | None
-) -> dict[str, Any]:
-    """Avoided events: the events the cohort would have had without the service, as the
-    estimate implies, less those it had: observed / (1 + estimate) - observed."""
-    by_method: dict[str, Any] = {}
-    for method, (estimate, events) in estimates.items():
-        windows: dict[str, Any] = {}
-        for w, months in enumerate(WINDOWS):
-            entry: dict[str, Any] = {}
-            total = 0.0
-            any_cost = False
-            for a, activity in enumerate(ACTIVITIES):
-                value = estimate[w, a]
-                observed = events[w, 1, a]
-                if np.isfinite(value) and value > -1:
-                    avoided = observed / (1 + value) - observed
-                    cost = avoided * costs.cost_of(activity)
-                    total += cost
-                    any_cost = True
-                    entry[activity] = {
-                        "avoided_events": number(avoided, 2),
-                        "avoided_cost": number(cost, 2),
-                    }
-                else:
-                    entry[activity] = {"avoided_events": None, "avoided_cost": None}
-            entry["total_avoided_cost"] = number(total, 2) if any_cost else None
-            windows[str(months)] = entry
-        by_method[method] = windows
-    roi: dict[str, float | None] | None = None
-    running = None
-    if running_costs is not None:
-        running = {"amount": number(running_costs, 2), "period": "12 months"}
-        roi = {}
-        for method in METHODS:
-            saved = by_method[method]["12"]["total_avoided_cost"]
-            roi[method] = (
-                number((saved - running_costs) / running_costs, 4)
-                if saved is not None and running_costs > 0
-                else None
-            )
-    return {
-        "table": costs.to_dict(),
-        "by_method": by_method,
-        "running_costs": running,
-        "roi": roi,
     }

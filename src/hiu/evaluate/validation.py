@@ -194,7 +194,7 @@ def run_population(
     rules: RuleSet | None = None,
     replicates: int = 500,
     adults: int = 60_000,
-    evaluate: Callable[..., dict[str, Any]] = evaluate_connected,
+    evaluate: Callable[..., Mapping[str, Any]] = evaluate_connected,
 ) -> dict[str, Any]:
     population = simulate(mechanism, seed, effect, adults=adults)
     evaluation = evaluate(
