@@ -29,11 +29,11 @@ from hiu.report.kpis import KPIS
 from hiu.report.period import parse_period
 from hiu.store.store import Store
 from hiu.synth.nhs_number import synthetic_nhs_numbers
-from hiu.web.accounts.demo import DEMO_SERVICE
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.casestudies.models import CaseStudy, ConsentWay
 from hiu.web.clients.models import Client
+from hiu.web.demo.service import DEMO_SERVICE
 from hiu.web.episodes.models import Episode, PhaseChange, RelapseAlert, RelapseReason
 from hiu.web.episodes.phases import Phase, WayIn
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus, UnitCostTable
