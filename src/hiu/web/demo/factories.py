@@ -1,6 +1,7 @@
 """Small functions that make casework records: what the demo builder and the tests make again
-and again. Plain functions, no factory library: each makes one record (with what it needs) in
-the casework database and returns it.
+and again (a service, staff in a role, a client, an episode, a contact, an identified list and
+its people). Plain functions, no factory library: each makes one record (with what it needs)
+in the casework database and returns it (ADR 0016).
 
 Those with a natural key (a service's name, a username, a client's NHS number in a service)
 bring a record already there up to date instead of failing, so the demo can run again.
@@ -23,6 +24,8 @@ from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Channel, Contact
 from hiu.web.episodes.models import Episode
 from hiu.web.episodes.phases import Phase, WayIn
+from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
+from hiu.web.identification.status import Mark, RunStatus, Trigger
 
 #: Made-up clients' NHS numbers: 99900 and five digits (synthetic, never issued).
 MADE_UP_NHS_PREFIX = "99900"
@@ -151,3 +154,40 @@ def make_contact(
         by_username=by.get_username() if by is not None else "",
         note=note,
     )
+
+
+def make_run(service: Service, as_of: dt.date, **fields: Any) -> IdentificationRun:
+    """A finished identified list of ``service`` as of ``as_of`` (Hackney's rule set, made on
+    demand at 9am that day), written directly rather than by running the rule set; its people
+    are added with ``make_listed_person``."""
+    values: dict[str, Any] = {
+        "rule_set": "hackney",
+        "rule_set_title": "Hackney",
+        "thresholds": {"ed_month": "5+ A&E attendances within 30 days"},
+        "trigger": Trigger.ON_DEMAND,
+        "status": RunStatus.DONE,
+        "finished_at": timezone.make_aware(dt.datetime.combine(as_of, dt.time(9))),
+        **fields,
+    }
+    return IdentificationRun.objects.create(service=service, as_of=as_of, **values)
+
+
+def make_listed_person(
+    run: IdentificationRun, nhs_number: str, rank: int | None = None, **fields: Any
+) -> IdentifiedPerson:
+    """A person on ``run``'s list at ``rank`` (``None``: not ranked, as a dropped person),
+    new to it, over the A&E threshold; what is not given is made up (Jean Knight<rank>)."""
+    values: dict[str, Any] = {
+        "mark": Mark.NEW,
+        "given_name": "Jean",
+        "family_name": f"Knight{rank}",
+        "date_of_birth": dt.date(1960, 5, rank or 1),
+        "age": 65,
+        "phone": "07700 900123",
+        "thresholds_met": "ed_month",
+        "ed_30d": 6,
+        "ed_90d": 9,
+        "ed_365d": 20,
+        **fields,
+    }
+    return IdentifiedPerson.objects.create(run=run, nhs_number=nhs_number, rank=rank, **values)

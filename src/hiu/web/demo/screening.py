@@ -19,6 +19,7 @@ from hiu.web.clients.models import WayIn as ClientWayIn
 from hiu.web.contacts.models import Channel
 from hiu.web.demo.factories import make_client, make_contact
 from hiu.web.demo.service import DemoTeam
+from hiu.web.demo.synthetic import person_details
 from hiu.web.demo.timeline import at, seeded
 from hiu.web.episodes import services
 from hiu.web.episodes.models import Episode
@@ -148,14 +149,7 @@ def add_referrals(service: Service, team: DemoTeam, people: list[dict[str, str]]
         referral = screening.record_referral(
             service,
             screening.ReferralDetails(
-                nhs_number=person["nhs_number"],
-                given_name=person["given_name"],
-                family_name=person["family_name"],
-                date_of_birth=dt.date.fromisoformat(person["date_of_birth"]),
-                sex=person["sex"] if person["sex"] in Sex.values else Sex.NOT_KNOWN,
-                phone=person["phone"] or "",
-                postcode=person["postcode"] or "",
-                gp_practice_code=person["gp_practice_code"] or "",
+                **person_details(person),
                 referring_organisation=source,
                 referrer_name="Duty coordinator",
                 referrer_contact="020 7946 0000",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -39,17 +40,24 @@ def load_caseload(service: Service, synthetic_dir: Path, managers: list[User]) -
         make_client(
             service,
             managers[index % len(managers)],
-            nhs_number=person["nhs_number"],
-            given_name=person["given_name"],
-            family_name=person["family_name"],
-            date_of_birth=dt.date.fromisoformat(person["date_of_birth"]),
-            sex=person["sex"] if person["sex"] in Sex.values else Sex.NOT_KNOWN,
-            postcode=person["postcode"] or "",
-            phone=person["phone"] or "",
-            gp_practice_code=person["gp_practice_code"] or "",
+            **person_details(person),
             way_in=WayIn.IDENTIFIED,
         )
     return people.height
+
+
+def person_details(person: dict[str, str]) -> dict[str, Any]:
+    """A person's details from a row of ``people.csv``, as a client record holds them."""
+    return {
+        "nhs_number": person["nhs_number"],
+        "given_name": person["given_name"],
+        "family_name": person["family_name"],
+        "date_of_birth": dt.date.fromisoformat(person["date_of_birth"]),
+        "sex": person["sex"] if person["sex"] in Sex.values else Sex.NOT_KNOWN,
+        "postcode": person["postcode"] or "",
+        "phone": person["phone"] or "",
+        "gp_practice_code": person["gp_practice_code"] or "",
+    }
 
 
 def cohort_engagement(synthetic_dir: Path) -> dict[str, dt.date]:
