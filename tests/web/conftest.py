@@ -3,18 +3,18 @@ directory of the test's own for tests that write to the activity store."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 
-from hiu.web.accounts.models import Service, StaffProfile
+from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
+from hiu.web.demo import factories
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -49,22 +49,20 @@ def password() -> str:
 
 @pytest.fixture
 def service(db: Any) -> Service:
-    return Service.objects.create(name="Riverside HIU", organisation_code="RQX")
+    return factories.make_service("Riverside HIU", organisation_code="RQX")
 
 
 @pytest.fixture
 def other_service(db: Any) -> Service:
-    return Service.objects.create(name="Hillside HIU", organisation_code="RKE")
+    return factories.make_service("Hillside HIU", organisation_code="RKE")
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
+    """Staff in a role (or none), in a service (or none), who sign in with ``PASSWORD``."""
+
     def make(username: str, role: Role | None, service: Service | None = None) -> User:
-        user = User.objects.create_user(username=username, password=PASSWORD)
-        if role is not None:
-            user.groups.add(Group.objects.get(name=role.label))
-        StaffProfile.objects.create(user=user, service=service)
-        return user
+        return factories.make_staff(username, role, service, password=PASSWORD)
 
     return make
 
@@ -82,20 +80,9 @@ def staff(make_user: Callable[..., User], service: Service) -> dict[Role, User]:
 
 @pytest.fixture
 def make_client(db: Any) -> Callable[..., Client]:
-    counter = iter(range(1, 10_000))
-
-    def make(service: Service, case_manager: User | None = None, **fields: Any) -> Client:
-        n = next(counter)
-        values: dict[str, Any] = {
-            "nhs_number": f"99900{n:05d}",
-            "given_name": f"Given{n}",
-            "family_name": f"Family{n}",
-            "date_of_birth": dt.date(1970, 1, 1) + dt.timedelta(days=n),
-        }
-        values.update(fields)
-        return Client.objects.create(service=service, case_manager=case_manager, **values)
-
-    return make
+    """A client of a service, with made-up details for what is not given
+    (hiu.web.demo.factories.make_client)."""
+    return factories.make_client
 
 
 @pytest.fixture

@@ -18,14 +18,16 @@ from hiu.report.identifiers import anyone_in
 from hiu.schemas import KINDS
 from hiu.store.store import Store
 from hiu.synth.names import FAMILY_NAMES, GIVEN_NAMES_ANY, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
-from hiu.web.accounts.demo import DEMO_IMPORTER, DEMO_SERVICE, DEMO_USERS
-from hiu.web.accounts.demo_reporting import STORIES, demo_today
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, role_of
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.services import person_identifiers
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Contact
+from hiu.web.demo.case_studies import STORIES
+from hiu.web.demo.service import DEMO_SERVICE, DEMO_USERS
+from hiu.web.demo.synthetic import DEMO_IMPORTER
+from hiu.web.demo.timeline import demo_today
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
 from hiu.web.identification.models import IdentificationRun
 from hiu.web.meetings.models import Meeting, MeetingKind

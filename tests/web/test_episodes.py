@@ -19,12 +19,11 @@ from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
+from hiu.web.demo.factories import make_listed_person, make_run
 from hiu.web.episodes import services
 from hiu.web.episodes.models import Episode, FollowUp, PhaseChange, RelapseAlert
 from hiu.web.episodes.phases import Phase, WayIn, allowed_moves
 from hiu.web.episodes.relapse import alerts_from_list, alerts_from_new_activity
-from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
-from hiu.web.identification.status import Mark, Trigger
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -228,18 +227,10 @@ def test_a_stepped_down_client_back_on_a_list_raises_an_alert(
 ) -> None:
     episode = _episode(client_record, worker, phase=Phase.ENGAGED)
     services.move(episode, Phase.STEPPED_DOWN, by=worker, on=TODAY - dt.timedelta(days=30))
-    run = IdentificationRun.objects.create(
-        service=service, rule_set="hackney", as_of=TODAY, trigger=Trigger.ON_DEMAND
-    )
-    IdentifiedPerson.objects.create(
-        run=run, mark=Mark.NEW, rank=1, nhs_number=client_record.nhs_number
-    )
-    other = IdentificationRun.objects.create(
-        service=other_service, rule_set="hackney", as_of=TODAY, trigger=Trigger.ON_DEMAND
-    )
-    IdentifiedPerson.objects.create(
-        run=other, mark=Mark.NEW, rank=1, nhs_number=client_record.nhs_number
-    )
+    run = make_run(service, TODAY)
+    make_listed_person(run, client_record.nhs_number, 1)
+    other = make_run(other_service, TODAY)
+    make_listed_person(other, client_record.nhs_number, 1)
     # Another service's list says nothing about this service's client.
     assert alerts_from_list(other) == []
     assert [a.reason for a in alerts_from_list(run)] == ["threshold"]

@@ -36,14 +36,14 @@ from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
+from hiu.web.demo.factories import make_listed_person, make_run, record_episode
 from hiu.web.episodes.models import Episode
-from hiu.web.episodes.phases import Phase, WayIn
+from hiu.web.episodes.phases import Phase
 from hiu.web.evaluation.cohort import service_cohort
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus, UnitCostTable
 from hiu.web.evaluation.running import NO_ACTIVITY, NO_COHORT
 from hiu.web.evaluation.services import evaluate_now, start_evaluation
 from hiu.web.evaluation.unit_costs import current_costs, save_unit_costs
-from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.screening.models import Decision, ScreeningDecision
 
 pytestmark = pytest.mark.django_db
@@ -89,22 +89,6 @@ def activity(data_dir: Path, synthetic_store: tuple[Path, Any]) -> Store:
     return Store.in_data_dir(data_dir)
 
 
-def _episode(
-    client: Client, number: int, phase: Phase, engaged_on: dt.date | None, **more: Any
-) -> Episode:
-    opened = engaged_on or dt.date(2024, 1, 1)
-    return Episode.objects.create(
-        client=client,
-        number=number,
-        way_in=WayIn.IDENTIFIED,
-        phase=phase,
-        phase_since=opened,
-        opened_on=opened,
-        engaged_on=engaged_on,
-        **more,
-    )
-
-
 @pytest.fixture
 def engaged_clients(
     service: Service, make_client: Callable[..., Client], synthetic_store: tuple[Path, Any]
@@ -113,7 +97,7 @@ def engaged_clients(
     clients = []
     for nhs_number, engaged_on in synthetic_store[1]:
         client = make_client(service, nhs_number=nhs_number)
-        _episode(client, 1, Phase.ENGAGED, engaged_on)
+        record_episode(client, Phase.ENGAGED, engaged_on=engaged_on)
         clients.append(client)
     return clients
 
@@ -125,14 +109,14 @@ def test_the_cohort_is_each_engaged_client_once_from_their_first_engagement(
     service: Service, other_service: Service, make_valid_client: Callable[[Service], Client]
 ) -> None:
     twice = make_valid_client(service)
-    _episode(twice, 1, Phase.CLOSED, dt.date(2024, 3, 5))
-    _episode(twice, 2, Phase.ENGAGED, dt.date(2024, 9, 1))
+    record_episode(twice, Phase.CLOSED, engaged_on=dt.date(2024, 3, 5))
+    record_episode(twice, Phase.ENGAGED, engaged_on=dt.date(2024, 9, 1))
     later = make_valid_client(service)
-    _episode(later, 1, Phase.ENGAGED, dt.date(2024, 6, 10))
+    record_episode(later, Phase.ENGAGED, engaged_on=dt.date(2024, 6, 10))
     never = make_valid_client(service)
-    _episode(never, 1, Phase.CONTACTING, None)
+    record_episode(never, Phase.CONTACTING, opened_on=dt.date(2024, 1, 1))
     elsewhere = make_valid_client(other_service)
-    _episode(elsewhere, 1, Phase.ENGAGED, dt.date(2024, 2, 1))
+    record_episode(elsewhere, Phase.ENGAGED, engaged_on=dt.date(2024, 2, 1))
 
     cohort = service_cohort(service)
 
@@ -146,15 +130,15 @@ def test_the_cohort_is_each_engaged_client_once_from_their_first_engagement(
 def test_the_identification_date_is_the_day_after_the_list_s_as_of_date(
     service: Service, make_valid_client: Callable[[Service], Client]
 ) -> None:
-    run = IdentificationRun.objects.create(
-        service=service, rule_set="hackney", as_of=dt.date(2024, 2, 29), trigger="on_demand"
-    )
+    run = make_run(service, dt.date(2024, 2, 29))
     from_list = make_valid_client(service)
-    person = IdentifiedPerson.objects.create(run=run, mark="new", nhs_number=from_list.nhs_number)
-    _episode(from_list, 1, Phase.ENGAGED, dt.date(2024, 3, 20), identified_person=person)
+    person = make_listed_person(run, from_list.nhs_number)
+    record_episode(
+        from_list, Phase.ENGAGED, engaged_on=dt.date(2024, 3, 20), identified_person=person
+    )
     # Accepted from a list whose row has gone: the decision keeps the list's as-of date.
     accepted = make_valid_client(service)
-    episode = _episode(accepted, 1, Phase.ENGAGED, dt.date(2024, 5, 2))
+    episode = record_episode(accepted, Phase.ENGAGED, engaged_on=dt.date(2024, 5, 2))
     ScreeningDecision.objects.create(
         service=service,
         nhs_number=accepted.nhs_number,
@@ -165,10 +149,12 @@ def test_the_identification_date_is_the_day_after_the_list_s_as_of_date(
     )
     # A list made after they engaged (a back-dated acceptance) cannot have identified them.
     back_dated = make_valid_client(service)
-    later = IdentifiedPerson.objects.create(run=run, mark="new", nhs_number=back_dated.nhs_number)
-    _episode(back_dated, 1, Phase.ENGAGED, dt.date(2024, 2, 10), identified_person=later)
+    later = make_listed_person(run, back_dated.nhs_number)
+    record_episode(
+        back_dated, Phase.ENGAGED, engaged_on=dt.date(2024, 2, 10), identified_person=later
+    )
     referred = make_valid_client(service)
-    _episode(referred, 1, Phase.ENGAGED, dt.date(2024, 7, 1))
+    record_episode(referred, Phase.ENGAGED, engaged_on=dt.date(2024, 7, 1))
 
     found = {m.nhs_number: m.identified_date for m in service_cohort(service).members}
 
@@ -481,7 +467,7 @@ def test_no_activity_fails_saying_what_to_do(
 def test_no_engaged_client_fails_saying_why(
     activity: Store, service: Service, staff: dict[Role, User], make_client: Callable[..., Client]
 ) -> None:
-    _episode(make_client(service), 1, Phase.CONTACTING, None)
+    record_episode(make_client(service), Phase.CONTACTING, opened_on=dt.date(2024, 1, 1))
     run = evaluate_now(service, staff[Role.SERVICE_LEAD], replicates=10)
     assert run.status == EvaluationStatus.FAILED
     assert run.error == NO_COHORT

@@ -25,7 +25,9 @@ from hiu.outcomes.targets import TARGETS
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
+from hiu.web.demo.factories import record_episode
 from hiu.web.episodes.models import Episode
+from hiu.web.episodes.phases import Phase
 from hiu.web.outcomes import services
 from hiu.web.outcomes.due import tasks_due
 from hiu.web.outcomes.history import first_and_latest
@@ -169,14 +171,7 @@ def test_the_date_completed_is_not_in_the_future_nor_before_the_first_episode(
     message: str,
 ) -> None:
     client = make_client(service)
-    Episode.objects.create(
-        client=client,
-        number=1,
-        way_in="referral",
-        phase="engaged",
-        phase_since=TODAY - dt.timedelta(days=30),
-        opened_on=TODAY - dt.timedelta(days=30),
-    )
+    record_episode(client, Phase.ENGAGED, opened_on=TODAY - dt.timedelta(days=30))
     response = post_measure(
         manager, client, "gad7", {n: "1" for n in range(1, 8)}, **date_fields("completed_on", day)
     )
@@ -694,16 +689,17 @@ def test_baseline_and_step_down_questionnaires_are_tasks_until_recorded(
     by = staff[Role.CASE_MANAGER]
     engaged, stepped, closed = (make_client(service) for _ in range(3))
     opened = TODAY - dt.timedelta(days=60)
-    for client, phase in ((engaged, "engaged"), (stepped, "stepped_down"), (closed, "closed")):
-        Episode.objects.create(
-            client=client,
-            number=1,
-            way_in="referral",
-            phase=phase,
-            phase_since=opened,
+    for client, phase in (
+        (engaged, Phase.ENGAGED),
+        (stepped, Phase.STEPPED_DOWN),
+        (closed, Phase.CLOSED),
+    ):
+        record_episode(
+            client,
+            phase,
             opened_on=opened,
             engaged_on=opened + dt.timedelta(days=5),
-            stepped_down_on=TODAY - dt.timedelta(days=3) if phase == "stepped_down" else None,
+            stepped_down_on=TODAY - dt.timedelta(days=3) if phase == Phase.STEPPED_DOWN else None,
         )
     clients = Client.objects.filter(service=service)
     found = {(t.client_id, t.what, t.due_on) for t in tasks_due(clients, TODAY)}

@@ -29,13 +29,14 @@ from hiu.report.kpis import KPIS
 from hiu.report.period import parse_period
 from hiu.store.store import Store
 from hiu.synth.nhs_number import synthetic_nhs_numbers
-from hiu.web.accounts.demo import DEMO_SERVICE
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.casestudies.models import CaseStudy, ConsentWay
 from hiu.web.clients.models import Client
+from hiu.web.demo.factories import record_episode
+from hiu.web.demo.service import DEMO_SERVICE
 from hiu.web.episodes.models import Episode, PhaseChange, RelapseAlert, RelapseReason
-from hiu.web.episodes.phases import Phase, WayIn
+from hiu.web.episodes.phases import Phase
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus, UnitCostTable
 from hiu.web.interventions.models import (
     Intervention,
@@ -123,18 +124,6 @@ def write_store(data_dir: Path, tmp_path: Path) -> Store:
 
 
 # -- The casework ------------------------------------------------------------------------------
-
-
-def episode(client: Client, **fields: Any) -> Episode:
-    opened = fields.pop("opened_on")
-    values: dict[str, Any] = {
-        "number": 1,
-        "way_in": WayIn.IDENTIFIED,
-        "phase": Phase.ENGAGED,
-        "phase_since": opened,
-    }
-    values.update(fields)
-    return Episode.objects.create(client=client, opened_on=opened, **values)
 
 
 def assessment(client: Client, on: str, need: str, episode: Episode | None) -> Assessment:
@@ -228,7 +217,7 @@ class History:
         self.outsider = make_client(other_service, None, nhs_number=MAYA)
 
         # Maya: opened from a list on 1 June 2026, engaged on the 15th.
-        self.maya_episode = episode(
+        self.maya_episode = record_episode(
             self.maya, opened_on=day("2026-06-01"), engaged_on=day("2026-06-15")
         )
         for effective, to_phase in [
@@ -286,7 +275,7 @@ class History:
 
         # Ben: engaged 1 October 2025 (his 12 months after end on the data's last day),
         # stepped down on 1 April 2026, then on a list again.
-        self.ben_episode = episode(
+        self.ben_episode = record_episode(
             self.ben,
             opened_on=day("2025-09-20"),
             engaged_on=day("2025-10-01"),
@@ -304,13 +293,13 @@ class History:
             )
         # Chloe engaged a day later than Ben: her 12 months after have not ended by the data's
         # last day. Dev is in no extract.
-        self.chloe_episode = episode(
+        self.chloe_episode = record_episode(
             self.chloe, opened_on=day("2025-09-25"), engaged_on=day("2025-10-02")
         )
-        self.dev_episode = episode(
+        self.dev_episode = record_episode(
             self.dev, opened_on=day("2026-01-01"), engaged_on=day("2026-01-10")
         )
-        self.outsider_episode = episode(
+        self.outsider_episode = record_episode(
             self.outsider, opened_on=day("2026-06-01"), engaged_on=day("2026-06-15")
         )
         Intervention.objects.create(
@@ -716,7 +705,7 @@ def add_clients(
     )
     for _ in range(count):
         client = make_client(service, manager)
-        own = episode(client, opened_on=day("2026-01-05"), engaged_on=day("2026-01-20"))
+        own = record_episode(client, opened_on=day("2026-01-05"), engaged_on=day("2026-01-20"))
         PhaseChange.objects.create(episode=own, to_phase=Phase.ENGAGED, effective_on=own.opened_on)
         assessment(client, "2026-01-21", Need.LONELINESS, own)
         intervention = Intervention.objects.create(

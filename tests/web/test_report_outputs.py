@@ -38,9 +38,9 @@ from hiu.report.render_html import render_body, render_html
 from hiu.report.render_pdf import render_pdf
 from hiu.report.render_xlsx import render_xlsx
 from hiu.synth.simulate import SynthSpec, synthesise
-from hiu.web.accounts.demo import DEMO_SERVICE
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.demo.service import DEMO_SERVICE
 from hiu.web.reports import services
 from hiu.web.reports.gather import service_facts
 

@@ -24,11 +24,12 @@ from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Channel, Contact
+from hiu.web.demo.factories import make_listed_person, make_run
 from hiu.web.episodes.models import Episode
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import move, open_episode, pathway_for
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
-from hiu.web.identification.status import Mark, RunStatus, Trigger
+from hiu.web.identification.status import Mark, RunStatus
 from hiu.web.screening import due
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.services import (
@@ -43,38 +44,6 @@ from hiu.web.screening.services import (
 
 # NHS numbers that pass Modulus 11 (synthetic, in the 999 range).
 VALID = ["9992000007", "9992000015", "9992000023", "9992000031", "9992000058", "9992000066"]
-
-
-def make_run(service: Service, as_of: dt.date) -> IdentificationRun:
-    return IdentificationRun.objects.create(
-        service=service,
-        rule_set="hackney",
-        rule_set_title="Hackney",
-        thresholds={"ed_month": "5+ A&E attendances within 30 days"},
-        as_of=as_of,
-        trigger=Trigger.ON_DEMAND,
-        status=RunStatus.DONE,
-        finished_at=timezone.make_aware(dt.datetime.combine(as_of, dt.time(9))),
-    )
-
-
-def add_person(
-    run: IdentificationRun, nhs_number: str, rank: int | None, **fields: Any
-) -> IdentifiedPerson:
-    values: dict[str, Any] = {
-        "mark": Mark.NEW,
-        "given_name": "Jean",
-        "family_name": f"Knight{rank}",
-        "date_of_birth": dt.date(1960, 5, rank or 1),
-        "age": 65,
-        "phone": "07700 900123",
-        "thresholds_met": "ed_month",
-        "ed_30d": 6,
-        "ed_90d": 9,
-        "ed_365d": 20,
-    }
-    values.update(fields)
-    return IdentifiedPerson.objects.create(run=run, nhs_number=nhs_number, rank=rank, **values)
 
 
 def reason(service: Service, label: str) -> DeclineReason:
@@ -106,7 +75,7 @@ def test_accepting_makes_a_client_and_opens_an_episode_in_contacting(
     lead: HttpClient, staff: dict[Role, User], service: Service, run: IdentificationRun
 ) -> None:
     # Given a person on the list with no client record
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     manager = staff[Role.CASE_MANAGER]
     # When the lead accepts them as high complexity, for the case manager
     response = screen(
@@ -137,7 +106,7 @@ def test_accepting_makes_a_client_and_opens_an_episode_in_contacting(
 def test_accepting_without_a_case_manager_leaves_the_client_unallocated(
     lead: HttpClient, service: Service, run: IdentificationRun
 ) -> None:
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     screen(lead, person, decision="accept", complexity="low", case_manager="")
     client = Client.objects.get(service=service, nhs_number=VALID[0])
     assert client.case_manager is None
@@ -151,7 +120,7 @@ def test_accepting_someone_with_a_client_record_uses_it_without_changing_names(
     make_client: Callable[..., Client],
 ) -> None:
     existing = make_client(service, nhs_number=VALID[0], given_name="Jeanne")
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     screen(lead, person, decision="accept", complexity="medium")
     assert Client.objects.filter(service=service, nhs_number=VALID[0]).count() == 1
     existing.refresh_from_db()
@@ -169,7 +138,7 @@ def test_accepting_someone_who_already_has_an_open_episode_is_refused(
     # Given a client of the service already being supported
     existing = make_client(service, nhs_number=VALID[0])
     open_episode(existing, by=staff[Role.SERVICE_LEAD], way_in=WayIn.REFERRED, phase=Phase.ENGAGED)
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     # When the lead accepts them from the list
     response = screen(lead, person, decision="accept", complexity="high")
     # Then the form says why, and nothing is recorded
@@ -183,7 +152,7 @@ def test_accepting_someone_who_already_has_an_open_episode_is_refused(
 def test_declining_records_the_reason_and_makes_no_client(
     lead: HttpClient, service: Service, run: IdentificationRun
 ) -> None:
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     moved = reason(service, "Moved out of the area")
     response = screen(lead, person, decision="decline", reason=moved.pk, complexity="high")
     assert response.status_code == 302
@@ -207,7 +176,7 @@ def test_declining_records_the_reason_and_makes_no_client(
 def test_the_form_says_what_is_missing(
     lead: HttpClient, run: IdentificationRun, data: dict[str, str], message: str
 ) -> None:
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     response = screen(lead, person, **data)
     assert response.status_code == 200
     assert message in text_of(response)
@@ -222,7 +191,7 @@ def test_a_case_manager_from_another_service_cannot_be_chosen(
     run: IdentificationRun,
 ) -> None:
     outsider = make_user("outsider", Role.CASE_MANAGER, other_service)
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     response = screen(lead, person, decision="accept", complexity="high", case_manager=outsider.pk)
     assert "Select a case manager from the list" in text_of(response)
     assert not Client.objects.exists()
@@ -231,7 +200,7 @@ def test_a_case_manager_from_another_service_cannot_be_chosen(
 def test_a_person_is_screened_once_on_a_list(
     lead: HttpClient, service: Service, run: IdentificationRun
 ) -> None:
-    person = add_person(run, VALID[0], 1)
+    person = make_listed_person(run, VALID[0], 1)
     screen(lead, person, decision="decline", reason=reason(service, "Died").pk)
     response = screen(lead, person, decision="accept", complexity="high")
     assert response.status_code == 200
@@ -246,13 +215,13 @@ def test_an_earlier_decision_is_shown_on_a_later_list(
     # Given a person declined on January's list
     screen(
         lead,
-        add_person(run, VALID[0], 1),
+        make_listed_person(run, VALID[0], 1),
         decision="decline",
         reason=reason(service, "Moved out of the area").pk,
     )
     # When they are on February's list again
     later = make_run(service, dt.date(2026, 2, 28))
-    again = add_person(later, VALID[0], 3, mark=Mark.CONTINUING)
+    again = make_listed_person(later, VALID[0], 3, mark=Mark.CONTINUING)
     # Then both the list and their page show what was decided before, and why
     expected = "Screened before on the list as of 31 January 2026: Declined: Moved out of the area"
     listing = text_of(lead.get(reverse("screening:run", kwargs={"run_id": later.pk})))
@@ -268,14 +237,14 @@ def test_a_retired_reason_stays_on_old_decisions_and_is_no_longer_offered(
     lead: HttpClient, service: Service, run: IdentificationRun
 ) -> None:
     mdt = reason(service, "Agreed at the MDT not to offer the service")
-    screen(lead, add_person(run, VALID[0], 1), decision="decline", reason=mdt.pk)
+    screen(lead, make_listed_person(run, VALID[0], 1), decision="decline", reason=mdt.pk)
     lead.post(reverse("screening:reasons"), {"action": "retire", "reason": mdt.pk})
     mdt.refresh_from_db()
     assert not mdt.active
     listing = text_of(lead.get(reverse("screening:run", kwargs={"run_id": run.pk}) + "?show=all"))
     assert "Declined: Agreed at the MDT not to offer the service (reason now retired)" in listing
     # A retired reason cannot be chosen for a new decision.
-    other = add_person(run, VALID[1], 2)
+    other = make_listed_person(run, VALID[1], 2)
     page = text_of(lead.get(reverse("screening:person", kwargs={"person_id": other.pk})))
     assert "Agreed at the MDT" not in page
     response = screen(lead, other, decision="decline", reason=mdt.pk)
@@ -291,10 +260,10 @@ def test_the_list_shows_who_is_already_supported_and_who_is_left_to_screen(
 ) -> None:
     supported = make_client(service, nhs_number=VALID[1])
     open_episode(supported, by=staff[Role.SERVICE_LEAD], way_in=WayIn.REFERRED)
-    add_person(run, VALID[0], 1, family_name="Waiting")
-    add_person(run, VALID[1], 2, family_name="Helped")
-    screened = add_person(run, VALID[2], 3, family_name="Decided")
-    add_person(run, VALID[3], None, family_name="Gone", mark=Mark.DROPPED)
+    make_listed_person(run, VALID[0], 1, family_name="Waiting")
+    make_listed_person(run, VALID[1], 2, family_name="Helped")
+    screened = make_listed_person(run, VALID[2], 3, family_name="Decided")
+    make_listed_person(run, VALID[3], None, family_name="Gone", mark=Mark.DROPPED)
     screen(lead, screened, decision="decline", reason=reason(service, "Died").pk)
     url = reverse("screening:run", kwargs={"run_id": run.pk})
     unscreened = text_of(lead.get(url))
@@ -313,7 +282,7 @@ def test_the_list_shows_who_is_already_supported_and_who_is_left_to_screen(
 def test_a_person_without_a_date_of_birth_cannot_be_accepted_from_the_list(
     lead: HttpClient, run: IdentificationRun
 ) -> None:
-    person = add_person(run, VALID[0], 1, date_of_birth=None)
+    person = make_listed_person(run, VALID[0], 1, date_of_birth=None)
     response = screen(lead, person, decision="accept", complexity="high")
     assert "record them as a referral instead" in text_of(response)
     assert not Client.objects.exists()
@@ -333,8 +302,8 @@ def test_a_list_still_being_made_sends_people_back_to_it(
 def test_screening_is_audited_by_record_id_without_patient_data(
     lead: HttpClient, service: Service, run: IdentificationRun
 ) -> None:
-    accepted = add_person(run, VALID[0], 1)
-    declined = add_person(run, VALID[1], 2)
+    accepted = make_listed_person(run, VALID[0], 1)
+    declined = make_listed_person(run, VALID[1], 2)
     screen(lead, accepted, decision="accept", complexity="high")
     screen(lead, declined, decision="decline", reason=reason(service, "Died").pk)
     events = AuditEvent.objects.filter(action=Action.SCREEN_PERSON).order_by("id")

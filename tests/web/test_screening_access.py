@@ -24,8 +24,8 @@ from django.utils import timezone
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.demo.factories import make_listed_person, make_run
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
-from hiu.web.identification.status import Mark, RunStatus, Trigger
 from hiu.web.screening.models import Referral
 from hiu.web.screening.services import ReferralDetails, reasons_for, record_referral
 
@@ -69,18 +69,11 @@ class World:
 
 
 def world_of(service: Service, by: User, family_name: str, nhs_numbers: tuple[str, str]) -> World:
-    run = IdentificationRun.objects.create(
-        service=service,
-        rule_set="hackney",
-        as_of=dt.date(2026, 1, 31),
-        trigger=Trigger.ON_DEMAND,
-        status=RunStatus.DONE,
-    )
-    person = IdentifiedPerson.objects.create(
-        run=run,
-        mark=Mark.NEW,
-        rank=1,
-        nhs_number=nhs_numbers[0],
+    run = make_run(service, dt.date(2026, 1, 31))
+    person = make_listed_person(
+        run,
+        nhs_numbers[0],
+        1,
         given_name="Jo",
         family_name=family_name,
         date_of_birth=dt.date(1970, 1, 1),

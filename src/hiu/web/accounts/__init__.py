@@ -1,1 +1,1 @@
-"""Accounts: sign-in, roles (as Django groups), each role's home page, demo users."""
+"""Accounts: sign-in, roles (as Django groups), each role's home page."""

@@ -11,16 +11,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from hiu.config import env_str
 from hiu.ingest.errors import UnreadableFile
 from hiu.ingest.pipeline import ImportProgress, ImportResult
-from hiu.web.accounts.demo import (
-    DEFAULT_DEMO_PASSWORD,
-    DEMO_USERS,
+from hiu.web.accounts.models import Service
+from hiu.web.demo.build import (
     create_demo_service,
-    import_demo_activity,
     make_demo_caseload,
     make_demo_evaluation,
     make_demo_lists,
 )
-from hiu.web.accounts.models import Service
+from hiu.web.demo.service import DEFAULT_DEMO_PASSWORD, DEMO_USERS
+from hiu.web.demo.synthetic import import_demo_activity
 from hiu.web.formatting import format_date
 from hiu.web.identification.models import IdentificationRun
 from hiu.web.identification.status import Mark, RunStatus
