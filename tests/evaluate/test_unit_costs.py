@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hiu.evaluate.activity import ACTIVITIES
@@ -45,3 +47,13 @@ def test_a_service_s_own_table_is_read_from_toml_text_and_survives_a_round_trip(
 def test_a_malformed_table_is_refused_naming_the_key(change: tuple[str, str], message: str) -> None:
     with pytest.raises(UnitCostError, match=message):
         UnitCosts.from_toml_text(OWN.replace(*change))
+
+
+def test_a_table_s_file_and_line_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "ours.toml"
+    path.write_text(OWN.replace("unit_cost = 50", "unit_cost = -50"), encoding="utf-8")
+    with pytest.raises(UnitCostError) as caught:
+        UnitCosts.from_file(path)
+    assert str(caught.value).startswith(
+        f"unit-cost table {path}, line 27, key bed_days.unit_cost: give a number of pounds"
+    )

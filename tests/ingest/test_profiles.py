@@ -154,6 +154,11 @@ def test_it_refuses_a_profile_naming_the_key_at_fault(
     assert expected in refusal(tmp_path, text)
 
 
+def test_it_names_the_line_of_the_key_at_fault(tmp_path: Path) -> None:
+    text = '[columns]\n"NHS No" = "nhs_number"\n\n[file]\nencoding = "latin-1"\n'
+    assert f"{tmp_path / 'trust.toml'}, line 5: [file] encoding" in refusal(tmp_path, text)
+
+
 def test_it_accepts_the_names_people_use_for_encodings_and_delimiters(tmp_path: Path) -> None:
     for encoding, delimiter, want in [
         ("UTF8", "comma", ("utf-8", ",")),

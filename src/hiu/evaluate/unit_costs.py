@@ -23,21 +23,31 @@ The cost of an evaluation's savings are avoided events times unit costs; they ar
 
 from __future__ import annotations
 
-import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+
+from hiu import toml_files
 from hiu.evaluate.activity import ACTIVITIES
 
 SHIPPED = Path(__file__).with_name("unit_costs") / "england-2020-21.toml"
 
 
 class UnitCostError(Exception):
-    """A unit-cost table is malformed; the message names the key."""
+    """A unit-cost table is malformed; the message names the file, the line and the key."""
 
 
 @dataclass(frozen=True)
@@ -70,67 +80,26 @@ class UnitCosts:
     @classmethod
     def from_file(cls, path: Path) -> UnitCosts:
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            raise UnitCostError(f"unit-cost table {path} cannot be read as UTF-8 text") from None
-        return cls.from_toml_text(text, where=str(path))
+            text, data = toml_files.read(path, "unit-cost table")
+        except toml_files.TomlFileError as error:
+            raise UnitCostError(str(error)) from None
+        return _checked(data, f"unit-cost table {path}", text)
 
     @classmethod
     def from_toml_text(cls, text: str, *, where: str = "unit-cost table") -> UnitCosts:
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise UnitCostError(f"{where}: not valid TOML: {error}") from None
-        return cls.from_dict(data, where=where)
+            data = toml_files.parse(text, where)
+        except toml_files.TomlFileError as error:
+            raise UnitCostError(str(error)) from None
+        return _checked(data, where, text)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, where: str = "unit-cost table") -> UnitCosts:
         """A table from parsed TOML, or from :meth:`to_dict`'s layout (``items`` a list)."""
-        name = _text(data, "name", where)
-        version = _text(data, "version", where)
-        valid_from = data.get("valid_from")
-        if isinstance(valid_from, str):
-            try:
-                valid_from = date.fromisoformat(valid_from)
-            except ValueError:
-                raise UnitCostError(f"{where}, key valid_from: write a date YYYY-MM-DD") from None
-        if valid_from is not None and not isinstance(valid_from, date):
-            raise UnitCostError(f"{where}, key valid_from: write a date YYYY-MM-DD")
         if "items" in data:
-            tables = {item.get("activity"): item for item in data["items"]}
-        else:
-            tables = {key: value for key, value in data.items() if isinstance(value, dict)}
-        unknown = sorted(str(key) for key in tables if key not in ACTIVITIES)
-        if unknown:
-            raise UnitCostError(
-                f"{where}, key {unknown[0]}: not an activity ({', '.join(ACTIVITIES)})"
-            )
-        items = []
-        for activity in ACTIVITIES:
-            table = tables.get(activity)
-            if table is None:
-                raise UnitCostError(
-                    f"{where}, key {activity}: missing; every activity needs a cost"
-                )
-            cost = table.get("unit_cost")
-            if (
-                isinstance(cost, bool)
-                or not isinstance(cost, int | float)
-                or not math.isfinite(cost)
-                or cost < 0
-            ):
-                raise UnitCostError(
-                    f"{where}, key {activity}.unit_cost: give a number of pounds, 0 or more"
-                )
-            items.append(
-                UnitCost(
-                    activity=activity,
-                    unit_cost=float(cost),
-                    price_year=_text(table, "price_year", f"{where}, table {activity}"),
-                    source=_text(table, "source", f"{where}, table {activity}"),
-                )
-            )
-        return cls(name=name, version=version, valid_from=valid_from, items=tuple(items))
+            items = {item.get("activity"): item for item in data["items"]}
+            data = {key: value for key, value in data.items() if key != "items"} | items
+        return _checked(data, where)
 
     def cost_of(self, activity: str) -> float:
         for item in self.items:
@@ -147,8 +116,81 @@ class UnitCosts:
         }
 
 
-def _text(data: Mapping[str, Any], key: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise UnitCostError(f"{where}, key {key}: give some text")
-    return value.strip()
+def _checked(data: Any, where: str, text: str | None = None) -> UnitCosts:
+    try:
+        return toml_files.validate(UnitCostsFile, data, where, text, explain=_explain).unit_costs()
+    except toml_files.TomlFileError as error:
+        raise UnitCostError(str(error)) from None
+
+
+# The file, as pydantic models (ADR 0018) ------------------------------------------------------
+
+
+def _explain(error: ErrorDetails, loc: toml_files.Loc) -> str | None:
+    key = loc[-1] if loc else ""
+    if key == "unit_cost":
+        return "give a number of pounds, 0 or more"
+    if key == "valid_from":
+        return "write a date YYYY-MM-DD"
+    if key in ("name", "version", "price_year", "source"):
+        return "give some text"
+    if error["type"] == "missing":
+        return "missing; every activity needs a cost"
+    return None
+
+
+def _iso_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+# Keys these tables do not define are ignored, as they always were; a table that is not an
+# activity is refused.
+_CONFIG = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+
+class CostTable(BaseModel):
+    """What one avoided event of this activity is worth, with its year and source."""
+
+    model_config = _CONFIG
+    unit_cost: Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+    """Pounds, 0 or more."""
+    price_year: Text
+    """The year the cost is priced in, e.g. "2020/21"."""
+    source: Text
+    """Where the figure comes from."""
+
+
+class UnitCostsFile(BaseModel):
+    """A unit-cost table (docs/evaluation.md): one table for each activity."""
+
+    model_config = _CONFIG
+    name: Text
+    version: Text
+    valid_from: Annotated[date | None, Field(strict=True), BeforeValidator(_iso_date)] = None
+    """The first day the table applies to, YYYY-MM-DD."""
+    ed_attendances: CostTable
+    ambulance_incidents: CostTable
+    nhs111_calls: CostTable
+    admissions: CostTable
+    """An emergency admission: one non-elective day, treatment included."""
+    bed_days: CostTable
+    """Each night of an admission's stay."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _activities_only(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            tables = (key for key, value in data.items() if isinstance(value, dict))
+            unknown = sorted(str(key) for key in tables if key not in ACTIVITIES)
+            if unknown:
+                message = f"not an activity ({', '.join(ACTIVITIES)})"
+                raise toml_files.invalid(message, unknown[0])
+        return data
+
+    def unit_costs(self) -> UnitCosts:
+        items = []
+        for activity in ACTIVITIES:
+            table: CostTable = getattr(self, activity)
+            items.append(UnitCost(activity, table.unit_cost, table.price_year, table.source))
+        return UnitCosts(self.name, self.version, self.valid_from, tuple(items))

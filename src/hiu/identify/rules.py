@@ -27,23 +27,35 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Self
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from hiu import toml_files
 from hiu.ingest.validate import is_snomed_concept_id
+from hiu.toml_files import Table
 
 #: Where the rule sets shipped with hiu live.
 SHIPPED_DIR = Path(__file__).with_name("rulesets")
 #: A site's own rule sets live in this folder of ``HIU_DATA_DIR``, found by name before the
 #: shipped ones (by ``hiu identify`` and by the web app alike).
 SITE_FOLDER = "rulesets"
-_THRESHOLD_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SNOMED = re.compile(r"[1-9][0-9]{5,17}")
 _ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z]?(\.?[0-9A-Z]{0,2})?")
 _ODS = re.compile(r"[A-Z0-9]{3,6}")
-
-
-E = TypeVar("E", bound=StrEnum)
 
 
 class RuleError(Exception):
@@ -217,398 +229,318 @@ def shipped_rule_sets() -> list[RuleSet]:
 def _load(path: Path) -> RuleSet:
     try:
         text, data = toml_files.read(path, "rule set")
+        checked = toml_files.validate(
+            RuleSetFile, data, f"rule set {path}", text, explain=_explain, context={"path": path}
+        )
     except toml_files.TomlFileError as error:
         raise RuleError(str(error)) from None
-    return _Parser(path, text).parse(data)
+    return checked.rule_set(path)
 
 
-class _Lines:
-    """Finds the line a key was written on, for error messages: tomllib gives no positions.
+# The file, as pydantic models (ADR 0018) ------------------------------------------------------
+# Checked in the order a file is usually written; the first mistake is reported.
 
-    It follows ``[table]`` and ``[[array]]`` headers and ``key =`` lines, which is how the
-    shipped files and docs write rule sets; a key it cannot place is reported at its table's
-    header.
-    """
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
-
-    def __init__(self, text: str) -> None:
-        self.lines: dict[tuple[str, ...], int] = {}
-        table: tuple[str, ...] = ()
-        arrays: dict[str, int] = {}
-        for number, line in enumerate(text.splitlines(), start=1):
-            header = self._HEADER.match(line)
-            if header:
-                name = header.group(2).replace('"', "").replace(" ", "")
-                if header.group(1) == "[[":
-                    index = arrays.get(name, -1) + 1
-                    arrays[name] = index
-                    table = (*name.split("."), str(index))
-                else:
-                    table = tuple(name.split("."))
-                self.lines.setdefault(table, number)
-                continue
-            key = self._KEY.match(line)
-            if key:
-                self.lines.setdefault((*table, key.group(1)), number)
-
-    def find(self, path: tuple[str, ...]) -> int | None:
-        for end in range(len(path), 0, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
-        return None
+_NAME = r"^[a-z][a-z0-9_]*$"
+_SAY = {
+    ("thresholds",): "give at least one [[thresholds]] table",
+    ("thresholds", "*", "all_of"): 'must list two or more { service = "...", at_least = N } parts',
+    ("codelists",): "must be tables written [codelists.NAME]",
+    ("counting",): "must be tables written [counting.SERVICE]",
+}
 
 
-class _Parser:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = _Lines(text)
+def _explain(error: ErrorDetails, loc: toml_files.Loc) -> str | None:
+    shape = tuple("*" if isinstance(part, int) else part for part in loc)
+    if shape in _SAY:
+        return _SAY[shape]
+    if error["type"] == "string_pattern_mismatch":
+        names = error.get("ctx", {}).get("pattern") == _NAME
+        return "use lower-case letters, digits and _" if names else "must be text in quotes"
+    if error["type"] == "model_type" and all(isinstance(part, str) for part in loc):
+        return f"must be a table, written [{'.'.join(shape)}]"
+    return None
 
-    def fail(self, where: tuple[str, ...], message: str) -> RuleError:
-        line = self.lines.find(where)
-        at = f", line {line}" if line else ""
-        key = ".".join(part if not part.isdigit() else f"[{part}]" for part in where)
-        key = key.replace(".[", "[")
-        return RuleError(f"rule set {self.path}{at}, key {key}: {message}")
 
-    def parse(self, data: Mapping[str, Any]) -> RuleSet:
-        self.keys(
-            data,
-            (),
-            (
-                "title",
-                "source",
-                "description",
-                "list",
-                "counting",
-                "codelists",
-                "thresholds",
-                "people",
-            ),
-        )
-        # Checked in the order a file is usually written, so the first mistake is reported.
-        title = self.text(data, ("title",), required=True) or ""
-        source = self.text(data, ("source",), required=True) or ""
-        description = self.text(data, ("description",)) or ""
-        listing = self.table(data, ("list",))
-        self.keys(listing, ("list",), ("period_days", "refresh", "rank_by", "top"))
-        period_days = self.integer(listing, ("list", "period_days"), minimum=1, maximum=3660)
-        refresh = self.choice(listing, ("list", "refresh"), Refresh, Refresh.QUARTERLY)
-        rank_by = self.rank_by(listing)
-        top = self.optional_integer(listing, ("list", "top"), minimum=1)
-        codelists = self.codelists(data.get("codelists", {}))
-        counting = self.counting(data.get("counting", {}), codelists)
-        thresholds = self.thresholds(data.get("thresholds"))
-        people = self.people(self.table(data, ("people",)), codelists)
-        return RuleSet(
-            name=self.path.stem,
-            title=title,
-            source=source,
-            description=description,
-            period_days=period_days,
-            refresh=refresh,
-            rank_by=rank_by,
-            top=top,
-            counting=counting,
-            thresholds=thresholds,
-            people=people,
-            path=self.path,
-        )
+def _service(value: Any) -> Any:
+    if isinstance(value, str) and value in {service.value for service in Service}:
+        return value
+    known = ", ".join(service.value for service in Service)
+    raise toml_files.invalid(f"{value!r} is not a service; the services are {known}")
 
-    # Sections ----------------------------------------------------------------------------
 
-    def codelists(self, data: Any) -> dict[str, Codelist]:
-        if not isinstance(data, dict):
-            raise self.fail(("codelists",), "must be tables written [codelists.NAME]")
-        codelists = {}
-        for name, table in data.items():
-            where = ("codelists", name)
-            if not _THRESHOLD_NAME.fullmatch(name):
-                raise self.fail(where, "name code lists with lower-case letters, digits and _")
-            if not isinstance(table, dict):
-                raise self.fail(where, "must be a table written [codelists.NAME]")
-            self.keys(table, where, ("description", "snomed", "icd10"))
-            snomed = self.codes(table, (*where, "snomed"), _SNOMED, "a SNOMED CT concept id")
-            for code in snomed:
-                if not is_snomed_concept_id(code):
-                    raise self.fail((*where, "snomed"), f"{code!r} fails the SNOMED CT check digit")
-            icd10 = self.codes(table, (*where, "icd10"), _ICD10, "an ICD-10 code or prefix")
-            if not snomed and not icd10:
-                raise self.fail(where, "lists no codes: give snomed = [...] or icd10 = [...]")
-            codelists[name] = Codelist(
-                name=name,
-                description=self.text(table, (*where, "description")) or "",
-                snomed=frozenset(snomed),
-                icd10=tuple(code.replace(".", "") for code in icd10),
-            )
-        return codelists
+def _one_of(allowed: Sequence[str], what: str) -> Any:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise toml_files.invalid(f"{value!r} is not {what}")
+        return value
 
-    def counting(self, data: Any, codelists: Mapping[str, Codelist]) -> dict[Service, Counting]:
-        if not isinstance(data, dict):
-            raise self.fail(("counting",), "must be tables written [counting.SERVICE]")
-        counting = {}
-        for name, table in data.items():
-            where = ("counting", name)
-            service = self.service(name, where)
-            if not isinstance(table, dict):
-                raise self.fail(where, "must be a table written [counting.SERVICE]")
-            self.keys(table, where, ("exclude_attendance_categories", "exclude_codelists"))
-            categories = self.strings(table, (*where, "exclude_attendance_categories"))
-            if categories and service is not Service.ED:
-                raise self.fail((*where, "exclude_attendance_categories"), "applies to ed only")
-            bad = sorted(set(categories) - {"1", "2", "3", "4"})
-            if bad:
-                raise self.fail(
-                    (*where, "exclude_attendance_categories"),
-                    f"{bad[0]!r} is not an ECDS attendance category (1, 2, 3 or 4)",
+    return AfterValidator(check)
+
+
+def _code(form: re.Pattern[str], what: str, check_digit: bool = False) -> Any:
+    def check(code: str) -> str:
+        code = code.upper()
+        if not form.fullmatch(code):
+            raise toml_files.invalid(f"{code!r} is not {what}")
+        if check_digit and not is_snomed_concept_id(code):
+            raise toml_files.invalid(f"{code!r} fails the SNOMED CT check digit")
+        return code.replace(".", "")
+
+    return AfterValidator(check)
+
+
+def _practices_file(value: Any, info: ValidationInfo) -> frozenset[str]:
+    if not isinstance(value, str) or not value.strip():
+        raise toml_files.invalid("must be text in quotes")
+    path = (Path((info.context or {}).get("path", "")).parent / value).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise toml_files.invalid(f"cannot read {path} ({error.__class__.__name__})") from None
+    lines = (line.split("#", 1)[0].strip().upper() for line in text.splitlines())
+    return frozenset(code for code in lines if code)
+
+
+#: Text that is not blank.
+Text = Annotated[StrictStr, StringConstraints(pattern=r"\S")]
+#: One item of a list of text, spaces around it dropped.
+Item = Annotated[Text, AfterValidator(str.strip)]
+Name = Annotated[StrictStr, StringConstraints(pattern=_NAME)]
+ServiceName = Annotated[Service, BeforeValidator(_service)]
+Count = Annotated[StrictInt, Field(ge=1, le=10_000)]
+Days = Annotated[StrictInt, Field(ge=1, le=3660)]
+Age = Annotated[StrictInt, Field(ge=0, le=130)]
+_CATEGORIES = ("1", "2", "3", "4")
+Category = Annotated[
+    Item,
+    _one_of(_CATEGORIES, "an ECDS attendance category (1, 2, 3 or 4)"),
+    WithJsonSchema({"type": "string", "enum": list(_CATEGORIES)}),
+]
+RankKey = Annotated[
+    Item,
+    _one_of(RANK_KEYS, f"one of {', '.join(RANK_KEYS)}"),
+    WithJsonSchema({"type": "string", "enum": list(RANK_KEYS)}),
+]
+PracticesFile = Annotated[
+    frozenset[str],
+    PlainValidator(_practices_file),
+    WithJsonSchema({"type": "string"}),
+]
+
+
+class CodelistTable(Table):
+    """Presentations, as SNOMED CT concepts and ICD-10 code prefixes."""
+
+    description: Text = ""
+    snomed: tuple[Annotated[Item, _code(_SNOMED, "a SNOMED CT concept id", True)], ...] = ()
+    """ED chief complaints or diagnoses (checked for the SNOMED CT check digit)."""
+    icd10: tuple[Annotated[Item, _code(_ICD10, "an ICD-10 code or prefix")], ...] = ()
+    """Prefixes of an admission's primary diagnosis."""
+
+    @model_validator(mode="after")
+    def _some_codes(self) -> Self:
+        if not self.snomed and not self.icd10:
+            raise toml_files.invalid("lists no codes: give snomed = [...] or icd10 = [...]")
+        return self
+
+
+class CountingTable(Table):
+    """Which events of one service count."""
+
+    exclude_attendance_categories: tuple[Category, ...] = ()
+    """ed only: 4 is a planned follow-up."""
+    exclude_codelists: tuple[Item, ...] = ()
+    """Code lists ([codelists.NAME]) of presentations that do not count: ed and
+    emergency_admissions."""
+
+
+class PartTable(Table):
+    service: ServiceName
+    at_least: Count
+
+
+class ThresholdTable(Table):
+    """Met on a day when at least at_least events of the service (or every all_of part) fall
+    in the window ending that day."""
+
+    name: Name
+    """Lower-case letters, digits and _."""
+    service: ServiceName | None = None
+    at_least: Count | None = None
+    all_of: Annotated[tuple[PartTable, ...], Field(min_length=2)] | None = None
+    """Instead of service and at_least: every part must reach its count."""
+    window: Window | None = None
+    """Instead of window_days: "calendar_month" or "period" (the list's period so far)."""
+    window_days: Days | None = None
+    """A rolling window: the day and the window_days - 1 before it."""
+
+    @model_validator(mode="after")
+    def _parts_and_window(self) -> Self:
+        if self.all_of is not None:
+            if self.service is not None or self.at_least is not None:
+                raise toml_files.invalid(
+                    "give either all_of or service and at_least, not both", "all_of"
                 )
-            names = self.strings(table, (*where, "exclude_codelists"))
-            if names and service in (Service.AMBULANCE, Service.NHS111):
-                raise self.fail(
-                    (*where, "exclude_codelists"),
-                    "ambulance and 111 extracts carry no coded presentation to exclude",
-                )
-            chosen = self.named_codelists(table, (*where, "exclude_codelists"), codelists)
-            counting[service] = Counting(frozenset(categories), chosen)
-        return counting
-
-    def thresholds(self, data: Any) -> tuple[Threshold, ...]:
-        if not isinstance(data, list) or not data:
-            raise self.fail(("thresholds",), "give at least one [[thresholds]] table")
-        thresholds = []
-        seen: set[str] = set()
-        for index, table in enumerate(data):
-            where = ("thresholds", str(index))
-            self.keys(
-                table, where, ("name", "service", "at_least", "all_of", "window", "window_days")
-            )
-            name = self.text(table, (*where, "name"), required=True) or ""
-            if not _THRESHOLD_NAME.fullmatch(name):
-                raise self.fail((*where, "name"), "use lower-case letters, digits and _")
-            if name in seen:
-                raise self.fail((*where, "name"), f"{name!r} is used by another threshold")
-            seen.add(name)
-            thresholds.append(Threshold(name, self.parts(table, where), *self.window(table, where)))
-        return tuple(thresholds)
-
-    def parts(self, table: Mapping[str, Any], where: tuple[str, ...]) -> tuple[Part, ...]:
-        if "all_of" in table:
-            if "service" in table or "at_least" in table:
-                raise self.fail(
-                    (*where, "all_of"), "give either all_of or service and at_least, not both"
-                )
-            items = table["all_of"]
-            if not isinstance(items, list) or len(items) < 2:
-                raise self.fail(
-                    (*where, "all_of"),
-                    'must list two or more { service = "...", at_least = N } parts',
-                )
-            parts = []
-            for item in items:
-                if not isinstance(item, dict):
-                    raise self.fail((*where, "all_of"), "each part must be { service, at_least }")
-                self.keys(item, (*where, "all_of"), ("service", "at_least"))
-                parts.append(self.part(item, (*where, "all_of")))
-            services = [part.service for part in parts]
+            services = [part.service for part in self.all_of]
             if len(set(services)) != len(services):
-                raise self.fail((*where, "all_of"), "names the same service twice")
-            return tuple(parts)
-        return (self.part(table, where),)
-
-    def part(self, table: Mapping[str, Any], where: tuple[str, ...]) -> Part:
-        name = self.text(table, (*where, "service"), required=True) or ""
-        at_least = self.integer(table, (*where, "at_least"), minimum=1, maximum=10_000)
-        return Part(self.service(name, (*where, "service")), at_least)
-
-    def window(self, table: Mapping[str, Any], where: tuple[str, ...]) -> tuple[Window, int | None]:
-        has_days = "window_days" in table
-        window = table.get("window")
-        if has_days and window not in (None, "rolling"):
-            raise self.fail(
-                (*where, "window_days"), f"window_days goes with a rolling window, not {window!r}"
+                raise toml_files.invalid("names the same service twice", "all_of")
+        for key in ("service", "at_least"):
+            if self.all_of is None and getattr(self, key) is None:
+                raise toml_files.invalid("is required", key)
+        if self.window_days is not None and self.window not in (None, Window.ROLLING):
+            raise toml_files.invalid(
+                f"window_days goes with a rolling window, not {self.window.value!r}",
+                "window_days",
             )
-        if has_days:
-            return Window.ROLLING, self.integer(
-                table, (*where, "window_days"), minimum=1, maximum=3660
+        if self.window_days is None and self.window is None:
+            raise toml_files.invalid(
+                'give window_days = N (a rolling window) or window = "calendar_month" or "period"'
             )
-        if window is None:
-            raise self.fail(
-                where,
-                'give window_days = N (a rolling window) or window = "calendar_month" or "period"',
-            )
-        chosen = self.choice(table, (*where, "window"), Window, Window.PERIOD)
-        if chosen is Window.ROLLING:
-            raise self.fail((*where, "window"), "a rolling window needs window_days = N")
-        return chosen, None
+        if self.window_days is None and self.window is Window.ROLLING:
+            raise toml_files.invalid("a rolling window needs window_days = N", "window")
+        return self
 
-    def rank_by(self, listing: Mapping[str, Any]) -> tuple[str, ...]:
-        where = ("list", "rank_by")
-        keys = self.strings(listing, where) or ["spread", "intensity"]
-        for key in keys:
-            if key not in RANK_KEYS:
-                raise self.fail(where, f"{key!r} is not one of {', '.join(RANK_KEYS)}")
-        return tuple(keys)
+    def threshold(self) -> Threshold:
+        if self.all_of is not None:
+            parts = tuple(Part(part.service, part.at_least) for part in self.all_of)
+        else:
+            assert self.service is not None
+            assert self.at_least is not None
+            parts = (Part(self.service, self.at_least),)
+        if self.window_days is not None:
+            return Threshold(self.name, parts, Window.ROLLING, self.window_days)
+        assert self.window is not None
+        return Threshold(self.name, parts, self.window)
 
-    def people(self, table: Mapping[str, Any], codelists: Mapping[str, Codelist]) -> PeopleCriteria:
-        where = ("people",)
-        self.keys(
-            table,
-            where,
-            (
-                "min_age",
-                "max_age",
-                "exclude_care_home",
-                "exclude_deceased",
-                "exclude_codelists",
-                "gp_practices",
-                "gp_practices_file",
-            ),
-        )
-        min_age = self.optional_integer(table, (*where, "min_age"), minimum=0, maximum=130)
-        max_age = self.optional_integer(table, (*where, "max_age"), minimum=0, maximum=130)
-        if min_age is not None and max_age is not None and max_age < min_age:
-            raise self.fail((*where, "max_age"), f"is below min_age ({min_age})")
-        practices: set[str] | None = None
-        if "gp_practices" in table and "gp_practices_file" in table:
-            raise self.fail((*where, "gp_practices_file"), "give gp_practices or a file, not both")
-        if "gp_practices" in table:
-            practices = set(self.strings(table, (*where, "gp_practices")))
-        if "gp_practices_file" in table:
-            practices = self.practices_file(table, (*where, "gp_practices_file"))
-        if practices is not None:
-            for code in practices:
+
+class ListTable(Table):
+    """Which days count, how people are ordered and how many are kept."""
+
+    period_days: Days
+    """The days ending on the as-of date on which a threshold must be met."""
+    refresh: Refresh = Refresh.QUARTERLY
+    """How often the web app makes a list."""
+    rank_by: tuple[RankKey, ...] = ("spread", "intensity")
+    """Most important first: spread (services on which a threshold is met), intensity (how
+    far over the thresholds) or a service's events in the period."""
+    top: Annotated[StrictInt, Field(ge=1)] | None = None
+    """Keep the first N."""
+
+
+class PeopleTable(Table):
+    """Who is left off the list."""
+
+    min_age: Age | None = None
+    max_age: Age | None = None
+    exclude_care_home: StrictBool = False
+    exclude_deceased: StrictBool = True
+    exclude_codelists: tuple[Item, ...] = ()
+    """Anyone with a presentation in these code lists."""
+    gp_practices: tuple[Item, ...] | None = None
+    """Only people registered at these practices (ODS codes)."""
+    gp_practices_file: PracticesFile | None = None
+    """Or the practices in this file, beside the rule set, one a line."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            raise toml_files.invalid(f"is below min_age ({self.min_age})", "max_age")
+        if self.gp_practices is not None and self.gp_practices_file is not None:
+            raise toml_files.invalid("give gp_practices or a file, not both", "gp_practices_file")
+        if self.practices is not None:
+            for code in sorted(self.practices):
                 if not _ODS.fullmatch(code):
-                    raise self.fail(
-                        (*where, "gp_practices"), f"{code!r} is not an ODS practice code"
+                    raise toml_files.invalid(
+                        f"{code!r} is not an ODS practice code", "gp_practices"
                     )
-            if not practices:
-                raise self.fail((*where, "gp_practices"), "is empty, which would exclude everybody")
-        return PeopleCriteria(
-            min_age=min_age,
-            max_age=max_age,
-            exclude_care_home=self.boolean(table, (*where, "exclude_care_home"), False),
-            exclude_deceased=self.boolean(table, (*where, "exclude_deceased"), True),
-            gp_practices=frozenset(practices) if practices is not None else None,
-            exclude_codelists=self.named_codelists(table, (*where, "exclude_codelists"), codelists),
-        )
+            if not self.practices:
+                raise toml_files.invalid("is empty, which would exclude everybody", "gp_practices")
+        return self
 
-    def named_codelists(
-        self, table: Mapping[str, Any], where: tuple[str, ...], codelists: Mapping[str, Codelist]
-    ) -> tuple[Codelist, ...]:
-        chosen = []
-        for name in self.strings(table, where):
-            if name not in codelists:
-                known = ", ".join(sorted(codelists)) or "none are defined"
-                raise self.fail(where, f"no code list named {name!r} ([codelists.NAME]: {known})")
-            chosen.append(codelists[name])
-        return tuple(chosen)
+    @property
+    def practices(self) -> frozenset[str] | None:
+        if self.gp_practices_file is not None:
+            return self.gp_practices_file
+        return None if self.gp_practices is None else frozenset(self.gp_practices)
 
-    def practices_file(self, table: Mapping[str, Any], where: tuple[str, ...]) -> set[str]:
-        name = self.text(table, where, required=True) or ""
-        path = (self.path.parent / name).resolve()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise self.fail(where, f"cannot read {path} ({error.__class__.__name__})") from None
-        codes = set()
-        for line in text.splitlines():
-            code = line.split("#", 1)[0].strip().upper()
-            if code:
-                codes.add(code)
-        return codes
 
-    # Values ------------------------------------------------------------------------------
+class RuleSetFile(Table):
+    """A rule set: one site's identification thresholds (docs/identification.md)."""
 
-    def keys(self, table: Any, where: tuple[str, ...], allowed: Sequence[str]) -> None:
-        if not isinstance(table, dict):
-            raise self.fail(where, "must be a table")
-        for key in table:
-            if key not in allowed:
-                raise self.fail(
-                    (*where, key), f"unknown key; the keys here are {', '.join(allowed)}"
+    title: Text
+    source: Text
+    """Where the thresholds come from."""
+    description: Text = ""
+    """What the rules say, in words."""
+    listing: ListTable = Field(alias="list")
+    codelists: dict[Name, CodelistTable] = {}
+    counting: dict[ServiceName, CountingTable] = {}
+    thresholds: Annotated[tuple[ThresholdTable, ...], Field(min_length=1)]
+    people: PeopleTable = PeopleTable()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Self:
+        for service, counting in self.counting.items():
+            at = ("counting", service.value)
+            if counting.exclude_attendance_categories and service is not Service.ED:
+                raise toml_files.invalid("applies to ed only", *at, "exclude_attendance_categories")
+            if counting.exclude_codelists and service in (Service.AMBULANCE, Service.NHS111):
+                raise toml_files.invalid(
+                    "ambulance and 111 extracts carry no coded presentation to exclude",
+                    *at,
+                    "exclude_codelists",
+                )
+            self._codelists_known(counting.exclude_codelists, *at)
+        self._codelists_known(self.people.exclude_codelists, "people")
+        seen: set[str] = set()
+        for index, threshold in enumerate(self.thresholds):
+            if threshold.name in seen:
+                raise toml_files.invalid(
+                    f"{threshold.name!r} is used by another threshold", "thresholds", index, "name"
+                )
+            seen.add(threshold.name)
+        return self
+
+    def _codelists_known(self, names: Sequence[str], *at: str) -> None:
+        for name in names:
+            if name not in self.codelists:
+                known = ", ".join(sorted(self.codelists)) or "none are defined"
+                raise toml_files.invalid(
+                    f"no code list named {name!r} ([codelists.NAME]: {known})",
+                    *at,
+                    "exclude_codelists",
                 )
 
-    def table(self, data: Mapping[str, Any], where: tuple[str, ...]) -> Mapping[str, Any]:
-        value = data.get(where[-1], {})
-        if not isinstance(value, dict):
-            raise self.fail(where, f"must be a table, written [{'.'.join(where)}]")
-        return value
-
-    def text(
-        self, data: Mapping[str, Any], where: tuple[str, ...], *, required: bool = False
-    ) -> str | None:
-        value = data.get(where[-1])
-        if value is None and required:
-            raise self.fail(where, "is required")
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise self.fail(where, "must be text in quotes")
-        return value
-
-    def integer(
-        self, data: Mapping[str, Any], where: tuple[str, ...], *, minimum: int, maximum: int
-    ) -> int:
-        value = self.optional_integer(data, where, minimum=minimum, maximum=maximum)
-        if value is None:
-            raise self.fail(where, "is required")
-        return value
-
-    def optional_integer(
-        self,
-        data: Mapping[str, Any],
-        where: tuple[str, ...],
-        *,
-        minimum: int,
-        maximum: int | None = None,
-    ) -> int | None:
-        value = data.get(where[-1])
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(where, "must be a whole number, not in quotes")
-        if value < minimum or (maximum is not None and value > maximum):
-            top = f" and at most {maximum}" if maximum is not None else ""
-            raise self.fail(where, f"must be at least {minimum}{top}, not {value}")
-        return value
-
-    def boolean(self, data: Mapping[str, Any], where: tuple[str, ...], default: bool) -> bool:
-        value = data.get(where[-1], default)
-        if not isinstance(value, bool):
-            raise self.fail(where, "must be true or false, not in quotes")
-        return value
-
-    def strings(self, data: Mapping[str, Any], where: tuple[str, ...]) -> list[str]:
-        value = data.get(where[-1], [])
-        if not isinstance(value, list) or not all(
-            isinstance(item, str) and item.strip() for item in value
-        ):
-            raise self.fail(where, 'must be a list of text, like ["a", "b"]')
-        return [item.strip() for item in value]
-
-    def codes(
-        self, data: Mapping[str, Any], where: tuple[str, ...], form: re.Pattern[str], what: str
-    ) -> list[str]:
-        codes = [code.upper() for code in self.strings(data, where)]
-        for code in codes:
-            if not form.fullmatch(code):
-                raise self.fail(where, f"{code!r} is not {what}")
-        return codes
-
-    def service(self, name: str, where: tuple[str, ...]) -> Service:
-        try:
-            return Service(name)
-        except ValueError:
-            known = ", ".join(service.value for service in Service)
-            raise self.fail(where, f"{name!r} is not a service; the services are {known}") from None
-
-    def choice(
-        self, data: Mapping[str, Any], where: tuple[str, ...], kind: type[E], default: E
-    ) -> E:
-        value = data.get(where[-1])
-        if value is None:
-            return default
-        try:
-            return kind(value)
-        except ValueError:
-            known = ", ".join(repr(item.value) for item in kind)
-            raise self.fail(where, f"{value!r} is not one of {known}") from None
+    def rule_set(self, path: Path) -> RuleSet:
+        codelists = {
+            name: Codelist(name, table.description, frozenset(table.snomed), table.icd10)
+            for name, table in self.codelists.items()
+        }
+        people = self.people
+        return RuleSet(
+            name=path.stem,
+            title=self.title,
+            source=self.source,
+            description=self.description,
+            period_days=self.listing.period_days,
+            refresh=self.listing.refresh,
+            rank_by=self.listing.rank_by or ("spread", "intensity"),
+            top=self.listing.top,
+            counting={
+                service: Counting(
+                    frozenset(counting.exclude_attendance_categories),
+                    tuple(codelists[name] for name in counting.exclude_codelists),
+                )
+                for service, counting in self.counting.items()
+            },
+            thresholds=tuple(threshold.threshold() for threshold in self.thresholds),
+            people=PeopleCriteria(
+                min_age=people.min_age,
+                max_age=people.max_age,
+                exclude_care_home=people.exclude_care_home,
+                exclude_deceased=people.exclude_deceased,
+                gp_practices=people.practices,
+                exclude_codelists=tuple(codelists[name] for name in people.exclude_codelists),
+            ),
+            path=path,
+        )

@@ -7,7 +7,7 @@ the file's encoding, delimiter or Excel sheet. A profile's name is its file name
 ``.toml``.
 
 Everything in a profile is checked when it is loaded, so that a mistake is reported once, naming
-the profile file and the key, rather than as thousands of rejected rows.
+the profile file, the line and the key, rather than as thousands of rejected rows.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any, Self
 
 import polars as pl
+from pydantic import AfterValidator, StrictStr, WithJsonSchema, model_validator
+from pydantic_core import ErrorDetails
 
 from hiu import toml_files
 from hiu.ingest.errors import ProfileError
 from hiu.schemas import EXTRACTS, KINDS, Extract
+from hiu.toml_files import Table
 
 #: Where the example profiles shipped with hiu live.
 SHIPPED_DIR = Path(__file__).with_name("profiles")
@@ -42,9 +45,6 @@ ENCODINGS: Mapping[str, str] = MappingProxyType(
 #: The delimiters a CSV file may use, by the names a profile may use for them.
 DELIMITERS: Mapping[str, str] = MappingProxyType({",": ",", "comma": ",", "\t": "\t", "tab": "\t"})
 
-_TOP_LEVEL = ("description", "kind", "file", "columns", "values", "dates")
-_FILE_KEYS = ("encoding", "delimiter", "sheet")
-_DATES_KEYS = ("formats",)
 # Used to check that a date format is one strptime understands.
 _SAMPLE_MOMENT = datetime(2024, 3, 5, 14, 30, 45)
 
@@ -138,155 +138,174 @@ def shipped_profiles() -> list[Profile]:
 
 def _load(path: Path) -> Profile:
     try:
-        _, data = toml_files.read(path, "profile")
+        text, data = toml_files.read(path, "profile")
+        # A profile's messages name their table and key themselves: "[file] encoding ...".
+        checked = toml_files.validate(
+            ProfileFile, data, f"profile {path}", text, explain=_explain, name_key=False
+        )
     except toml_files.TomlFileError as error:
         raise ProfileError(str(error)) from None
-    return _parse(data, path)
+    return checked.profile(path)
 
 
-def _parse(data: Mapping[str, Any], path: Path) -> Profile:
-    where = f"profile {path}"
-    _no_unknown_keys(data, _TOP_LEVEL, where, "")
-    description = _optional_string(data, "description", where) or ""
-    kind = _optional_string(data, "kind", where)
-    if kind is not None and kind not in EXTRACTS:
-        raise ProfileError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
-    extracts = [EXTRACTS[kind]] if kind is not None else list(EXTRACTS.values())
-
-    file = _table(data, "file", where)
-    _no_unknown_keys(file, _FILE_KEYS, where, "[file] ")
-    encoding = _choice(file, "encoding", ENCODINGS, where)
-    delimiter = _choice(file, "delimiter", DELIMITERS, where)
-    sheet = _optional_string(file, "sheet", where, table="[file] ")
-
-    columns = _columns(data, extracts, where)
-    values = _values(data, extracts, where)
-
-    dates = _table(data, "dates", where)
-    _no_unknown_keys(dates, _DATES_KEYS, where, "[dates] ")
-    formats = _date_formats(dates, where)
-
-    return Profile(
-        name=path.stem,
-        description=description,
-        kind=kind,
-        columns=MappingProxyType(dict(columns)),
-        values=MappingProxyType(values),
-        date_formats=formats,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-        source=path,
-    )
+# The file, as pydantic models (ADR 0018) ------------------------------------------------------
 
 
-def _columns(data: Mapping[str, Any], extracts: Sequence[Extract], where: str) -> dict[str, str]:
-    columns = _string_table(data, "columns", where)
-    seen: dict[str, str] = {}
-    for header, canonical in columns.items():
-        _check_column(canonical, extracts, where, f"[columns] {header!r} maps to {canonical!r}")
-        key = header_key(header)
-        if key in seen:
-            raise ProfileError(
-                f"{where}: [columns] {seen[key]!r} and {header!r} are the same header "
-                "(headers match in any case)"
-            )
-        seen[key] = header
-    return columns
-
-
-def _values(
-    data: Mapping[str, Any], extracts: Sequence[Extract], where: str
-) -> dict[str, Mapping[str, str]]:
-    values: dict[str, Mapping[str, str]] = {}
-    for column, table in _table(data, "values", where).items():
-        label = f"[values.{column}]"
-        _check_column(column, extracts, where, f"{label} is for {column!r}")
-        mapping = _string_mapping(table, where, label)
-        _check_values(column, mapping, extracts, where, label)
-        values[column] = MappingProxyType(mapping)
-    return values
-
-
-def _no_unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str, at: str) -> None:
-    for key in table:
-        if key not in allowed:
-            hint = " (a profile's name is its file name)" if key == "name" and not at else ""
-            raise ProfileError(
-                f"{where}: {at}unknown key {key!r}{hint}; the keys are {', '.join(allowed)}"
-            )
-
-
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    table = data.get(key, {})
-    if not isinstance(table, dict):
-        raise ProfileError(f"{where}: {key!r} must be a table, written [{key}]")
-    return table
-
-
-def _optional_string(
-    data: Mapping[str, Any], key: str, where: str, *, table: str = ""
-) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ProfileError(f"{where}: {table}{key!r} must be text in quotes")
-    return value
-
-
-def _choice(
-    data: Mapping[str, Any], key: str, choices: Mapping[str, str], where: str
-) -> str | None:
-    value = _optional_string(data, key, where, table="[file] ")
-    if value is None:
+def _explain(error: ErrorDetails, loc: toml_files.Loc) -> str | None:
+    if not loc:
         return None
-    # A tab written "\t" is whitespace itself, so look it up before stripping.
-    for candidate in (value.lower(), value.strip().lower()):
-        if candidate in choices:
-            return choices[candidate]
-    shown = ", ".join(repr(choice) for choice in choices)
-    raise ProfileError(f"{where}: [file] {key} {value!r} is not supported; use one of {shown}")
+    *table, key = (str(part) for part in loc)
+    label = f"[{'.'.join(table)}] " if table else ""
+    kind = error["type"]
+    if kind == "unknown_key":
+        hint = " (a profile's name is its file name)" if key == "name" and not table else ""
+        return f"{label}unknown key {key!r}{hint}; the keys are {error.get('ctx', {})['keys']}"
+    if loc[:2] == ("dates", "formats"):
+        return '[dates] formats must be a list like ["%d/%m/%Y %H:%M"]'
+    if kind == "string_type" and loc[0] in ("columns", "values"):
+        return f"{label}{key!r} must map to text in quotes, not {type(error['input']).__name__}"
+    if kind == "string_type":
+        return f"{label}{key!r} must be text in quotes"
+    if kind in ("dict_type", "model_type") and table == ["values"]:
+        return f'[values.{key}] must be a table of "file value" = "value" lines'
+    if kind in ("dict_type", "model_type"):
+        return f"{key!r} must be a table, written [{key}]"
+    return None
 
 
-def _string_table(data: Mapping[str, Any], key: str, where: str) -> dict[str, str]:
-    return _string_mapping(_table(data, key, where), where, f"[{key}]")
+def _kind(kind: str) -> str:
+    if kind not in EXTRACTS:
+        raise toml_files.invalid(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    return kind
 
 
-def _string_mapping(table: Any, where: str, label: str) -> dict[str, str]:
-    if not isinstance(table, dict):
-        raise ProfileError(f'{where}: {label} must be a table of "file value" = "value" lines')
-    mapping: dict[str, str] = {}
-    for key, value in table.items():
-        if not isinstance(value, str):
-            raise ProfileError(
-                f"{where}: {label} {key!r} must map to text in quotes, not {type(value).__name__}"
+def _choice(key: str, choices: Mapping[str, str]) -> Any:
+    def check(value: str) -> str:
+        # A tab written "\t" is whitespace itself, so look it up before stripping.
+        for candidate in (value.lower(), value.strip().lower()):
+            if candidate in choices:
+                return choices[candidate]
+        shown = ", ".join(repr(choice) for choice in choices)
+        raise toml_files.invalid(f"[file] {key} {value!r} is not supported; use one of {shown}")
+
+    return AfterValidator(check)
+
+
+def _date_format(item: str) -> str:
+    try:
+        # strptime rejects an unknown directive; strftime alone would copy it through.
+        datetime.strptime(_SAMPLE_MOMENT.strftime(item), item)
+    except ValueError as error:
+        raise toml_files.invalid(
+            f"[dates] format {item!r} is not a strptime format ({error})"
+        ) from None
+    if "%" not in item:
+        raise toml_files.invalid(f"[dates] format {item!r} has no % directive")
+    return item
+
+
+class FileTable(Table):
+    """How the file is written, when detecting it is not enough."""
+
+    encoding: Annotated[StrictStr, _choice("encoding", ENCODINGS)] | None = None
+    """"utf-8", "utf-8-sig" or "cp1252" (Windows-1252); left out, hiu works it out."""
+    delimiter: Annotated[StrictStr, _choice("delimiter", DELIMITERS)] | None = None
+    """"," (or "comma") or "tab" (or "\\t"); left out, hiu works it out."""
+    sheet: StrictStr | None = None
+    """For an Excel workbook, the sheet to read (otherwise the first)."""
+
+
+class DatesTable(Table):
+    formats: tuple[Annotated[StrictStr, AfterValidator(_date_format)], ...] = ()
+    """strptime formats tried after ISO 8601, e.g. "%d/%m/%Y %H:%M"."""
+
+
+class ProfileFile(Table):
+    """A mapping profile: how one trust's extract differs from the canonical format
+    (docs/profiles.md)."""
+
+    description: StrictStr = ""
+    """Which extract this profile is for."""
+    kind: (
+        Annotated[
+            StrictStr,
+            AfterValidator(_kind),
+            WithJsonSchema({"type": "string", "enum": list(KINDS)}),
+        ]
+        | None
+    ) = None
+    """The kind of extract; its columns and codes are then checked."""
+    file: FileTable = FileTable()
+    columns: dict[str, StrictStr] = {}
+    """"Header in your file" = "canonical column"."""
+    values: dict[str, dict[str, StrictStr]] = {}
+    """[values.COLUMN]: "value in your file" = "canonical value"."""
+    dates: DatesTable = DatesTable()
+
+    @model_validator(mode="after")
+    def _known_columns_and_codes(self) -> Self:
+        extracts = [EXTRACTS[self.kind]] if self.kind is not None else list(EXTRACTS.values())
+        seen: dict[str, str] = {}
+        for header, canonical in self.columns.items():
+            what = f"[columns] {header!r} maps to {canonical!r}"
+            _check_column(canonical, extracts, what, "columns", header)
+            key = header_key(header)
+            if key in seen:
+                raise toml_files.invalid(
+                    f"[columns] {seen[key]!r} and {header!r} are the same header "
+                    "(headers match in any case)",
+                    "columns",
+                    header,
+                )
+            seen[key] = header
+        for column, mapping in self.values.items():
+            _check_column(
+                column, extracts, f"[values.{column}] is for {column!r}", "values", column
             )
-        mapping[key] = value
-    return mapping
+            _check_values(column, mapping, extracts)
+        return self
+
+    def profile(self, path: Path) -> Profile:
+        return Profile(
+            name=path.stem,
+            description=self.description,
+            kind=self.kind,
+            columns=MappingProxyType(dict(self.columns)),
+            values=MappingProxyType(
+                {column: MappingProxyType(dict(mapping)) for column, mapping in self.values.items()}
+            ),
+            date_formats=self.dates.formats,
+            sheet=self.file.sheet,
+            encoding=self.file.encoding,
+            delimiter=self.file.delimiter,
+            source=path,
+        )
 
 
-def _check_column(column: str, extracts: Sequence[Extract], where: str, what: str) -> None:
+def _check_column(column: str, extracts: Sequence[Extract], what: str, *at: str) -> None:
     if any(column in extract.names for extract in extracts):
         return
     if len(extracts) == 1:
         names = ", ".join(extracts[0].names)
-        raise ProfileError(
-            f"{where}: {what}, which is not a column of {extracts[0].kind}; the columns are {names}"
+        raise toml_files.invalid(
+            f"{what}, which is not a column of {extracts[0].kind}; the columns are {names}", *at
         )
-    raise ProfileError(
-        f"{where}: {what}, which is not a column of any extract (set kind to see its columns)"
+    raise toml_files.invalid(
+        f"{what}, which is not a column of any extract (set kind to see its columns)", *at
     )
 
 
-def _check_values(
-    column: str, mapping: Mapping[str, str], extracts: Sequence[Extract], where: str, label: str
-) -> None:
+def _check_values(column: str, mapping: Mapping[str, str], extracts: Sequence[Extract]) -> None:
+    label = f"[values.{column}]"
     seen: dict[str, str] = {}
     for old, new in mapping.items():
         key = value_key(old)
         if key in seen:
-            raise ProfileError(
-                f"{where}: {label} {seen[key]!r} and {old!r} are the same value "
-                "(values match in any case)"
+            raise toml_files.invalid(
+                f"{label} {seen[key]!r} and {old!r} are the same value (values match in any case)",
+                "values",
+                column,
+                old,
             )
         seen[key] = old
         # Where the canonical column has a fixed list of codes, the target must be one of them
@@ -296,24 +315,10 @@ def _check_values(
         ]
         if code_sets and all(codes is not None and new not in codes for codes in code_sets):
             allowed = sorted(set().union(*(codes or () for codes in code_sets)))
-            raise ProfileError(
-                f"{where}: {label} {old!r} maps to {new!r}, which is not a code of {column}; "
-                f"the codes are {', '.join(allowed)}"
+            raise toml_files.invalid(
+                f"{label} {old!r} maps to {new!r}, which is not a code of {column}; "
+                f"the codes are {', '.join(allowed)}",
+                "values",
+                column,
+                old,
             )
-
-
-def _date_formats(dates: Mapping[str, Any], where: str) -> tuple[str, ...]:
-    formats = dates.get("formats", [])
-    if not isinstance(formats, list) or not all(isinstance(item, str) for item in formats):
-        raise ProfileError(f'{where}: [dates] formats must be a list like ["%d/%m/%Y %H:%M"]')
-    for item in formats:
-        try:
-            # strptime rejects an unknown directive; strftime alone would copy it through.
-            datetime.strptime(_SAMPLE_MOMENT.strftime(item), item)
-        except ValueError as error:
-            raise ProfileError(
-                f"{where}: [dates] format {item!r} is not a strptime format ({error})"
-            ) from None
-        if "%" not in item:
-            raise ProfileError(f"{where}: [dates] format {item!r} has no % directive")
-    return tuple(formats)
