@@ -15,7 +15,6 @@ MAX_TEXT = 20_000
 
 
 class CaseStudyForm(forms.Form):
-    written_on = DateField("the date it was written")
     title = forms.CharField(
         max_length=MAX_TITLE,
         strip=True,
@@ -33,6 +32,7 @@ class CaseStudyForm(forms.Form):
             "max_length": f"The case study must be {MAX_TEXT:,} characters or fewer",
         },
     )
+    written_on = DateField("the date it was written")
 
 
 class ConsentForm(forms.Form):
