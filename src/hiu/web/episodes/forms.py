@@ -14,14 +14,13 @@ REASON_MAX = 2000
 
 
 class MoveForm(forms.Form):
-    on = DateField("the date of the change")
-
     to = forms.ChoiceField(
         error_messages={
             "required": "Select the phase the client is moving to",
             "invalid_choice": "Select the phase the client is moving to",
         }
     )
+    on = DateField("the date of the change")
     reason = forms.CharField(
         required=False,
         max_length=REASON_MAX,

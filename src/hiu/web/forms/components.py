@@ -161,14 +161,10 @@ def checkboxes(
     ``BooleanField``, sent as "on"."""
     if isinstance(bound.field, forms.BooleanField):
         value = bound.value()
-        items: list[Params] = [
-            {
-                "value": "on",
-                "text": text,
-                "hint": _hint(item_hint),
-                "checked": value in (True, "on", "true", "True"),
-            }
-        ]
+        item: Params = {"value": "on", "text": text, "checked": value in (True, "on", "True")}
+        if item_hint:
+            item["hint"] = {"text": item_hint}
+        items: list[Params] = [item]
     else:
         items = choice_items(bound, hints, choices)
     params = {
