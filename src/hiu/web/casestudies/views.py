@@ -51,8 +51,7 @@ def _record_page(
 
 def _refuse(form: forms.Form, refusal: Refused) -> None:
     """Put each message on its field, or on the form as a whole."""
-    for field, message in refusal.errors.items():
-        form.add_error(field if field in form.fields else None, message)
+    refusal.put_on(form)
 
 
 def _case_study(request: AuthenticatedHttpRequest, client: Client, case_study_id: int) -> CaseStudy:

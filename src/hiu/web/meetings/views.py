@@ -79,8 +79,7 @@ def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
                     request=request,
                 )
             except Refused as refusal:
-                field = refusal.field
-                form.add_error(field if field in form.fields else "kind", str(refusal))
+                refusal.put_on(form, fallback="kind")
             else:
                 messages.success(request, f"{meeting.get_kind_display()} recorded")
                 return redirect("meetings:detail", meeting_id=meeting.pk)

@@ -68,8 +68,7 @@ def _record_page(
 
 def _refuse(form: Any, refusal: Refused, fallback: str) -> None:
     """Put a refusal on its field, or else on ``fallback``."""
-    field = refusal.field
-    form.add_error(field if field in form.fields else fallback, str(refusal))
+    refusal.put_on(form, fallback)
 
 
 def _own_service(request: AuthenticatedHttpRequest) -> Service:

@@ -75,7 +75,7 @@ def _render(
 
 
 def _refuse(form: forms.Form, refusal: Refused, fallback: str) -> None:
-    form.add_error(refusal.field if refusal.field in form.fields else fallback, str(refusal))
+    refusal.put_on(form, fallback)
 
 
 # -- Consent ----------------------------------------------------------------------------------
