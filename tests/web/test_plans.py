@@ -179,7 +179,7 @@ def test_an_incomplete_date_says_what_is_missing(browser: HttpClient, person: Cl
     data = {"level": "verbal", "given_on_day": "3", "given_on_month": "", "given_on_year": "2025"}
     response = browser.post(url("plans:record_consent", person), data)
     assert "The date consent was given must include a month" in response.content.decode()
-    assert 'href="#given_on_day"' in response.content.decode()
+    assert 'href="#given_on-day"' in response.content.decode()
 
 
 def test_withdrawal_stops_sharing_and_consenting_again_starts_it(

@@ -22,6 +22,7 @@ from hiu.web.formatting import (
     format_nhs_number,
     format_size,
 )
+from hiu.web.forms import components as nhsuk_forms
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -44,6 +45,7 @@ def environment(**options: Any) -> Environment:
         url=url,
         navigation_for=navigation_for,
         role_of=role_of,
+        nhsuk_forms=nhsuk_forms,
     )
     env.filters.update(
         nhs_number=format_nhs_number,

@@ -5,19 +5,16 @@ live in ``services`` and come back to the form as ``Refused``."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django import forms
 
 from hiu.web.casestudies.models import ConsentWay
-from hiu.web.date_parts import DatePart, DatePartsForm
+from hiu.web.forms import DateField
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
 
 
-class CaseStudyForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {"written_on": DatePart("the date it was written")}
+class CaseStudyForm(forms.Form):
     title = forms.CharField(
         max_length=MAX_TITLE,
         strip=True,
@@ -35,10 +32,11 @@ class CaseStudyForm(DatePartsForm):
             "max_length": f"The case study must be {MAX_TEXT:,} characters or fewer",
         },
     )
+    written_on = DateField("the date it was written")
 
 
-class ConsentForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {"given_on": DatePart("the date consent was given")}
+class ConsentForm(forms.Form):
+    given_on = DateField("the date consent was given")
     way = forms.ChoiceField(
         choices=ConsentWay.choices,
         error_messages={
@@ -48,10 +46,8 @@ class ConsentForm(DatePartsForm):
     )
 
 
-class WithdrawForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {
-        "withdrawn_on": DatePart("the date consent was withdrawn")
-    }
+class WithdrawForm(forms.Form):
+    withdrawn_on = DateField("the date consent was withdrawn")
 
 
 class SharingForm(forms.Form):

@@ -31,16 +31,7 @@ from hiu.web.casestudies.models import CaseStudy, ConsentWay
 from hiu.web.clients.models import Client
 from hiu.web.episodes.phases import Phase
 from hiu.web.formatting import format_date
-
-
-class Refused(ValueError):
-    """A change the rules do not allow. ``errors`` maps each form field it is about to the
-    message for it; the first message is the exception's own."""
-
-    def __init__(self, message: str, field: str = "", **more: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.errors = {field: message, **more} if field else dict(more)
+from hiu.web.refused import Refused as Refused
 
 
 class NotAllowed(PermissionError):

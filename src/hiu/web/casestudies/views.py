@@ -31,7 +31,6 @@ from hiu.web.casestudies.querysets import case_studies_of, case_studies_of_clien
 from hiu.web.casestudies.services import Refused
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
-from hiu.web.date_parts import initial_parts
 from hiu.web.form_errors import error_texts
 
 READERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -51,10 +50,8 @@ def _record_page(
 
 
 def _refuse(form: forms.Form, refusal: Refused) -> None:
-    """Put each message on its field; a date's on its day box, where the page shows it."""
-    for field, message in refusal.errors.items():
-        name = f"{field}_day" if f"{field}_day" in form.fields else field
-        form.add_error(name if name in form.fields else None, message)
+    """Put each message on its field, or on the form as a whole."""
+    refusal.put_on(form)
 
 
 def _case_study(request: AuthenticatedHttpRequest, client: Client, case_study_id: int) -> CaseStudy:
@@ -89,7 +86,7 @@ def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
 def write(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     if request.method != "POST":
-        form = CaseStudyForm(initial=initial_parts("written_on", timezone.localdate()))
+        form = CaseStudyForm(initial={"written_on": timezone.localdate()})
     else:
         form = CaseStudyForm(request.POST)
         if form.is_valid():
@@ -119,7 +116,7 @@ def edit(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) 
             initial={
                 "title": case_study.title,
                 "text": case_study.text,
-                **initial_parts("written_on", case_study.written_on),
+                "written_on": case_study.written_on,
             }
         )
     else:
@@ -162,7 +159,7 @@ def consent(request: AuthenticatedHttpRequest, client_id: int, case_study_id: in
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
     if request.method != "POST":
-        form = ConsentForm(initial=initial_parts("given_on", timezone.localdate()))
+        form = ConsentForm(initial={"given_on": timezone.localdate()})
     else:
         form = ConsentForm(request.POST)
         if form.is_valid():
@@ -195,7 +192,7 @@ def withdraw(request: AuthenticatedHttpRequest, client_id: int, case_study_id: i
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
     if request.method != "POST":
-        form = WithdrawForm(initial=initial_parts("withdrawn_on", timezone.localdate()))
+        form = WithdrawForm(initial={"withdrawn_on": timezone.localdate()})
     else:
         form = WithdrawForm(request.POST)
         if form.is_valid():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hiu.web.contacts.letters import template_problems
 from hiu.web.contacts.models import HOME, NEUTRAL_PREFIX, Channel, LetterKind
 from hiu.web.contacts.services import MAX_DURATION_MINUTES, Seen
-from hiu.web.date_parts import DatePart, read_date
+from hiu.web.forms import DateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NO_CONTACT = "no_contact"  # the make-letter form's value for both no-contact letters
@@ -43,14 +43,10 @@ def _choice(required: str, **kwargs: Any) -> forms.ChoiceField:
     )
 
 
-# Today's date may come with a time still to come: ``clean`` checks the two together.
-CONTACT_DATE = DatePart("the date of the contact", not_future=False)
-
-
 class ContactForm(forms.Form):
-    at_day = forms.CharField(required=False, max_length=2)
-    at_month = forms.CharField(required=False, max_length=2)
-    at_year = forms.CharField(required=False, max_length=4)
+    # Today's date may come with a time still to come: ``clean`` checks the two together and
+    # puts the moment in ``cleaned_data["at"]``.
+    at = DateField("the date of the contact", not_future=False)
     at_time = forms.CharField(required=False, max_length=10)
     channel = _choice("Select how you contacted them or tried to", choices=Channel.choices)
     reached = _choice("Select whether you reached them", choices=YES_NO)
@@ -73,22 +69,13 @@ class ContactForm(forms.Form):
     )
 
     @classmethod
-    def initial_now(cls) -> dict[str, str]:
+    def initial_now(cls) -> dict[str, Any]:
         now = timezone.localtime()
-        return {
-            "at_day": str(now.day),
-            "at_month": str(now.month),
-            "at_year": str(now.year),
-            "at_time": f"{now:%H:%M}",
-        }
+        return {"at": now.date(), "at_time": f"{now:%H:%M}"}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day: dt.date | None = None
-        try:
-            day = read_date(cleaned, "at", CONTACT_DATE)
-        except forms.ValidationError as error:
-            self.add_error("at_day", error)
+        day: dt.date | None = cleaned.pop("at", None)
         time_text = str(cleaned.get("at_time") or "").strip()
         time: dt.time | None = None
         if not time_text:

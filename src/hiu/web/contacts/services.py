@@ -15,12 +15,12 @@ from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Channel, Contact, Visit
 from hiu.web.contacts.querysets import open_episode_of
+from hiu.web.refused import Refused as Refused
 
 MAX_DURATION_MINUTES = 600
 
-
-class ContactRefused(ValueError):
-    """A contact or visit that may not be recorded; the message is written for the user."""
+#: The name this module used before ``hiu.web.refused.Refused`` was shared.
+ContactRefused = Refused
 
 
 def _audit(client_id: int, by: User, request: HttpRequest | None, **detail: object) -> None:
@@ -49,9 +49,9 @@ def record_contact(
     """A contact with the client, or an attempt that did not reach them (000 §2.4.3: notes
     after every contact or attempt), in their open episode if they have one."""
     if at > timezone.now():
-        raise ContactRefused("The date and time of the contact must be now or in the past")
+        raise Refused("The date and time of the contact must be now or in the past")
     if duration_minutes is not None and not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise ContactRefused("The duration must be between 1 and 600 minutes")
+        raise Refused("The duration must be between 1 and 600 minutes")
     contact = Contact.objects.create(
         client=client,
         episode=open_episode_of(client),
@@ -83,7 +83,7 @@ def check_in(
     they expect to be back."""
     now = timezone.now()
     if expected_back_at <= now:
-        raise ContactRefused("The time you expect to be back must be later than now")
+        raise Refused("The time you expect to be back must be later than now")
     visit = Visit.objects.create(
         client=client,
         episode=open_episode_of(client),
@@ -121,7 +121,7 @@ def check_out(
     """The worker is back safe. The visit may add a contact (or an attempt) to the log."""
     visit = Visit.objects.select_for_update().select_related("client").get(pk=visit.pk)
     if visit.checked_out_at is not None:
-        raise ContactRefused("This visit has already been checked out")
+        raise Refused("This visit has already been checked out")
     now = timezone.now()
     visit.checked_out_at = now
     visit.checked_out_by = by

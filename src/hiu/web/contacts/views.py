@@ -38,9 +38,10 @@ from hiu.web.contacts.letters import (
 from hiu.web.contacts.models import Channel, LetterKind, Visit
 from hiu.web.contacts.presenters import TEMPLATE_ROLES, VISITING_ROLES, contact_log, visits_page
 from hiu.web.contacts.querysets import letters_visible_to, visits_visible_to
-from hiu.web.contacts.services import ContactRefused, check_in, check_out, record_contact
+from hiu.web.contacts.services import check_in, check_out, record_contact
 from hiu.web.contacts.wording import PLACEHOLDERS
 from hiu.web.form_errors import error_texts
+from hiu.web.refused import Refused
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 
@@ -82,7 +83,7 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
                 note=data["note"],
                 request=request,
             )
-        except ContactRefused as error:
+        except Refused as error:
             form.add_error("at_time", str(error))
         else:
             what = "contact" if data["reached"] == "yes" else "attempt"
@@ -221,7 +222,7 @@ def check_in_view(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
                 called_ahead=data["called_ahead"],
                 request=request,
             )
-        except ContactRefused as error:
+        except Refused as error:
             form.add_error("back_time", str(error))
         else:
             messages.success(
@@ -267,7 +268,7 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
                 outcome_note=form.cleaned_data["outcome_note"],
                 request=request,
             )
-        except ContactRefused as error:
+        except Refused as error:
             messages.success(request, str(error))
         else:
             messages.success(request, "You are checked out. Thank you")

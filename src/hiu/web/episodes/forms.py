@@ -6,22 +6,21 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from hiu.web.date_parts import DatePart, DatePartsForm
 from hiu.web.episodes.models import Pathway
 from hiu.web.episodes.phases import Complexity, Phase
+from hiu.web.forms import DateField
 
 REASON_MAX = 2000
 
 
-class MoveForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {"on": DatePart("the date of the change")}
-
+class MoveForm(forms.Form):
     to = forms.ChoiceField(
         error_messages={
             "required": "Select the phase the client is moving to",
             "invalid_choice": "Select the phase the client is moving to",
         }
     )
+    on = DateField("the date of the change")
     reason = forms.CharField(
         required=False,
         max_length=REASON_MAX,
@@ -37,7 +36,7 @@ class MoveForm(DatePartsForm):
         field.choices = [(phase.value, phase.label) for phase in moves]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("to") == Phase.CLOSED and not str(cleaned.get("reason") or "").strip():
             self.add_error("reason", "Enter why the episode is closing")
         return cleaned
@@ -53,8 +52,8 @@ class ComplexityForm(forms.Form):
     )
 
 
-class HoldingCheckForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {"checked_on": DatePart("the date of the check")}
+class HoldingCheckForm(forms.Form):
+    checked_on = DateField("the date of the check")
     note = forms.CharField(
         required=False,
         max_length=REASON_MAX,
@@ -62,8 +61,8 @@ class HoldingCheckForm(DatePartsForm):
     )
 
 
-class FollowUpForm(DatePartsForm):
-    date_parts: ClassVar[dict[str, DatePart]] = {"done_on": DatePart("the date of the follow-up")}
+class FollowUpForm(forms.Form):
+    done_on = DateField("the date of the follow-up")
     note = forms.CharField(
         required=False,
         max_length=REASON_MAX,

@@ -20,7 +20,6 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
-from hiu.web.date_parts import initial_parts
 from hiu.web.episodes import services
 from hiu.web.episodes.forms import (
     ComplexityForm,
@@ -65,7 +64,7 @@ def client_episodes(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
     client = client_to_change(request, client_id)
     page = episodes_page(client, timezone.localdate())
     today = timezone.localdate()
-    move_form = MoveForm(moves=page.moves, initial=initial_parts("on", today) | {"letters": True})
+    move_form = MoveForm(moves=page.moves, initial={"on": today, "letters": True})
     return _render(
         request,
         "episodes/client.jinja",
@@ -84,9 +83,7 @@ def move(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     episode = _open_episode(client_id, request)
     client = episode.client
     moves = services.moves_for(episode)
-    form = MoveForm(
-        request.POST or None, moves=moves, initial=initial_parts("on", timezone.localdate())
-    )
+    form = MoveForm(request.POST or None, moves=moves, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         to = Phase(form.cleaned_data["to"])
         try:
@@ -133,9 +130,7 @@ def holding_check(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     episode = _open_episode(client_id, request)
     if episode.phase != Phase.HOLDING:
         raise PermissionDenied
-    form = HoldingCheckForm(
-        request.POST or None, initial=initial_parts("checked_on", timezone.localdate())
-    )
+    form = HoldingCheckForm(request.POST or None, initial={"checked_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         check = services.record_holding_check(
             episode,
@@ -166,9 +161,7 @@ def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpRespo
         episode__client__in=Client.objects.visible_to(request.user),
     )
     client = due.episode.client
-    form = FollowUpForm(
-        request.POST or None, initial=initial_parts("done_on", timezone.localdate())
-    )
+    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.record_follow_up(
             due,

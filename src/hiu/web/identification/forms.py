@@ -8,12 +8,11 @@ from typing import Any
 from django import forms
 
 from hiu.web.accounts.models import ListFrequency
-from hiu.web.date_parts import DatePart, read_date
+from hiu.web.forms import DateField
 from hiu.web.identification.rulesets import RuleSetChoice
 from hiu.web.identification.status import Mark
 
 EARLIEST_AS_OF = dt.date(2000, 1, 1)
-AS_OF = DatePart("the as-of date", earliest=EARLIEST_AS_OF)
 
 
 class SettingsForm(forms.Form):
@@ -41,15 +40,7 @@ class SettingsForm(forms.Form):
 class StartRunForm(forms.Form):
     """The as-of date, as the NHS.UK date input asks for it: day, month and year."""
 
-    as_of_day = forms.CharField(required=False, max_length=2)
-    as_of_month = forms.CharField(required=False, max_length=2)
-    as_of_year = forms.CharField(required=False, max_length=4)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        # The template shows the date's error as the form's (``__all__``), beside the boxes.
-        cleaned["as_of"] = read_date(cleaned, "as_of", AS_OF)
-        return cleaned
+    as_of = DateField("the as-of date", earliest=EARLIEST_AS_OF)
 
 
 MARK_CHOICES = [("", "New, continuing or dropped"), *Mark.choices]

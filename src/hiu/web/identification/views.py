@@ -106,12 +106,7 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     if request.method != "POST":
         latest = default_as_of()
-        initial = (
-            {"as_of_day": latest.day, "as_of_month": latest.month, "as_of_year": latest.year}
-            if latest is not None
-            else {}
-        )
-        return _start_page(request, StartRunForm(initial=initial), service)
+        return _start_page(request, StartRunForm(initial={"as_of": latest}), service)
     form = StartRunForm(request.POST)
     if not form.is_valid():
         return _start_page(request, form, service)

@@ -1,8 +1,6 @@
 """Intervention forms. Messages follow the NHS.UK error message guidance: say what to do.
 
-Dates are asked for as the NHS.UK date input asks: day, month and year in three boxes
-(``<name>_day``, ``<name>_month``, ``<name>_year``); ``NhsDateField`` joins them and its errors
-belong to the date as a whole.
+Dates are ``hiu.web.forms.DateField``s, refused in the future and before 2000.
 """
 
 from __future__ import annotations
@@ -12,8 +10,8 @@ from typing import Any
 
 from django import forms
 
-from hiu.web.date_parts import DatePart, read_date
 from hiu.web.form_errors import error_texts
+from hiu.web.forms import DateField
 from hiu.web.interventions.models import (
     EndReason,
     InterventionType,
@@ -26,58 +24,7 @@ EARLIEST = dt.date(2000, 1, 1)
 MOST_SESSIONS = 99
 
 
-class DateWidget(forms.MultiWidget):
-    def __init__(self) -> None:
-        super().__init__(
-            widgets={
-                "day": forms.TextInput(),
-                "month": forms.TextInput(),
-                "year": forms.TextInput(),
-            }
-        )
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class NhsDateField(forms.MultiValueField):
-    """A date from three boxes, refused in the future and before 2000."""
-
-    def __init__(self, *, what: str, required: bool = True, **kwargs: Any) -> None:
-        self.what = what
-        parts = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-        )
-        super().__init__(
-            fields=parts,
-            require_all_fields=False,
-            required=required,
-            widget=DateWidget(),
-            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[Any]) -> dt.date | None:
-        parts = dict(zip(("day", "month", "year"), data_list or [], strict=False))
-        spec = DatePart(self.what, required=self.required, earliest=EARLIEST)
-        return read_date(parts, "", spec)
-
-
 class HiuForm(forms.Form):
-    def parts(self, name: str) -> list[str]:
-        """The day, month and year a date field shows: as typed, or from its initial value."""
-        bound = self[name]
-        value = bound.value()
-        if not isinstance(value, list | tuple):
-            field = self.fields[name]
-            assert isinstance(field.widget, forms.MultiWidget)
-            value = field.widget.decompress(value)
-        return ["" if v is None else str(v) for v in value]
-
     def error_texts(self) -> dict[str, list[str]]:
         return error_texts(self)
 
@@ -146,8 +93,8 @@ class InterventionForm(HiuForm):
         required=False,
         error_messages={"max_length": "The provider must be 200 characters or fewer"},
     )
-    referred_on = NhsDateField(what="the date of referral")
-    started_on = NhsDateField(what="the start date", required=False)
+    referred_on = DateField("the date of referral", earliest=EARLIEST)
+    started_on = DateField("the start date", required=False, earliest=EARLIEST)
     note = forms.CharField(required=False, widget=forms.Textarea)
     befriending_note = forms.CharField(required=False, widget=forms.Textarea)
     risk_note = forms.CharField(required=False, widget=forms.Textarea)
@@ -186,7 +133,7 @@ class InterventionForm(HiuForm):
 
 
 class SessionForm(HiuForm):
-    on = NhsDateField(what="the date of the session")
+    on = DateField("the date of the session", earliest=EARLIEST)
     status = forms.ChoiceField(
         choices=SessionStatus.choices,
         error_messages={
@@ -198,7 +145,7 @@ class SessionForm(HiuForm):
 
 
 class VisitForm(SessionForm):
-    on = NhsDateField(what="the date of the visit")
+    on = DateField("the date of the visit", earliest=EARLIEST)
     status = forms.ChoiceField(
         choices=SessionStatus.choices,
         error_messages={
@@ -209,7 +156,7 @@ class VisitForm(SessionForm):
 
 
 class EndForm(HiuForm):
-    ended_on = NhsDateField(what="the end date")
+    ended_on = DateField("the end date", earliest=EARLIEST)
     end_reason = forms.ChoiceField(
         choices=EndReason.choices,
         error_messages={
@@ -244,7 +191,7 @@ class OnwardForm(HiuForm):
     reason = forms.CharField(
         widget=forms.Textarea, error_messages={"required": "Enter why the client was sent there"}
     )
-    on = NhsDateField(what="the date")
+    on = DateField("the date", earliest=EARLIEST)
     outcome = forms.CharField(required=False, widget=forms.Textarea)
 
 

@@ -32,15 +32,10 @@ from hiu.web.interventions.models import (
     SessionStatus,
 )
 from hiu.web.interventions.querysets import InterventionTypeQuerySet
+from hiu.web.refused import Refused as Refused
 
-
-class InterventionRefused(ValueError):
-    """A change the rules do not allow; its message is written for the person who asked, and
-    ``field`` names the form field it belongs to (None for the form as a whole)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+#: The name this module used before ``hiu.web.refused.Refused`` was shared.
+InterventionRefused = Refused
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,7 @@ def save_type(
         and max_sessions is not None
         and max_sessions < planned_sessions
     ):
-        raise InterventionRefused(
+        raise Refused(
             "The most sessions must be the same as or more than the planned sessions",
             "max_sessions",
         )
@@ -128,12 +123,10 @@ def save_type(
     if existing is not None:
         duplicate = duplicate.exclude(pk=existing.pk)
     if duplicate.exists():
-        raise InterventionRefused(
-            "Your catalogue already has an intervention with this name", "name"
-        )
+        raise Refused("Your catalogue already has an intervention with this name", "name")
     item = existing or InterventionType(service=service)
     if item.service_id != service.pk:
-        raise InterventionRefused("This intervention is not in your service's catalogue")
+        raise Refused("This intervention is not in your service's catalogue")
     if position is None:
         if existing is not None:
             position = existing.position
@@ -183,9 +176,9 @@ def _check_day(
     on: dt.date, *, not_before: dt.date | None, what: str, since: str, field: str
 ) -> None:
     if on > timezone.localdate():
-        raise InterventionRefused(f"{what} must be today or in the past", field)
+        raise Refused(f"{what} must be today or in the past", field)
     if not_before is not None and on < not_before:
-        raise InterventionRefused(f"{what} must be on or after {since}", field)
+        raise Refused(f"{what} must be on or after {since}", field)
 
 
 @transaction.atomic
@@ -206,9 +199,9 @@ def make_intervention(
     episode. The provider and session numbers are copied from the catalogue."""
     episode = open_episode_of(client)
     if episode is None:
-        raise InterventionRefused("Open an episode first")
+        raise Refused("Open an episode first")
     if type.service_id != client.service_id or not type.active:
-        raise InterventionRefused("Select an intervention from your service's catalogue", "type")
+        raise Refused("Select an intervention from your service's catalogue", "type")
     _check_day(
         referred_on,
         not_before=episode.opened_on,
@@ -225,9 +218,7 @@ def make_intervention(
             field="started_on",
         )
     if type.kind == Kind.BEFRIENDING and not risk_note.strip():
-        raise InterventionRefused(
-            "Enter the risk assessment for the befriending referral", "risk_note"
-        )
+        raise Refused("Enter the risk assessment for the befriending referral", "risk_note")
     intervention = Intervention.objects.create(
         client=client,
         episode=episode,
@@ -280,9 +271,9 @@ def add_session(
         Intervention.objects.select_for_update().select_related("type").get(pk=intervention.pk)
     )
     if intervention.is_ended:
-        raise InterventionRefused("This intervention has ended: no more sessions can be recorded")
+        raise Refused("This intervention has ended: no more sessions can be recorded")
     if not intervention.type.has_sessions:
-        raise InterventionRefused("An engagement plan has no sessions to record")
+        raise Refused("An engagement plan has no sessions to record")
     _check_day(
         on,
         not_before=intervention.referred_on,
@@ -293,7 +284,7 @@ def add_session(
     attended = intervention.sessions.filter(status=SessionStatus.ATTENDED).count()
     most = intervention.max_sessions
     if most is not None and attended >= most:
-        raise InterventionRefused(
+        raise Refused(
             f"This intervention has had the most sessions it can have ({most}): "
             "end it, or refer the client to another intervention"
         )
@@ -334,17 +325,15 @@ def end_intervention(
 ) -> Intervention:
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if intervention.is_ended:
-        raise InterventionRefused("This intervention has already ended")
+        raise Refused("This intervention has already ended")
     if reason not in EndReason.values:
-        raise InterventionRefused("Select why the intervention ended", "end_reason")
+        raise Refused("Select why the intervention ended", "end_reason")
     earliest = intervention.started_on or intervention.referred_on
     since = "the day it started" if intervention.started_on else "the date of referral"
     _check_day(on, not_before=earliest, what="The end date", since=since, field="ended_on")
     last = intervention.sessions.aggregate(last=Max("on"))["last"]
     if last is not None and on < last:
-        raise InterventionRefused(
-            "The end date must be on or after the last session recorded", "ended_on"
-        )
+        raise Refused("The end date must be on or after the last session recorded", "ended_on")
     intervention.ended_on = on
     intervention.end_reason = reason
     intervention.end_note = note
@@ -373,7 +362,7 @@ def match_volunteer(
         Intervention.objects.select_for_update().select_related("type").get(pk=intervention.pk)
     )
     if intervention.type.kind != Kind.BEFRIENDING or intervention.is_ended:
-        raise InterventionRefused("Only an open befriending referral can be matched")
+        raise Refused("Only an open befriending referral can be matched")
     intervention.volunteer_name = volunteer_name.strip()
     intervention.save(update_fields=["volunteer_name"])
     _audit(intervention.client_id, by, "volunteer_match", request, intervention=intervention.pk)
@@ -395,15 +384,11 @@ def change_befriending_referral(
         Intervention.objects.select_for_update().select_related("type").get(pk=intervention.pk)
     )
     if intervention.type.kind != Kind.BEFRIENDING or intervention.is_ended:
-        raise InterventionRefused("Only an open befriending referral can be changed")
+        raise Refused("Only an open befriending referral can be changed")
     if not befriending_note.strip():
-        raise InterventionRefused(
-            "Enter what the person would like from a volunteer", "befriending_note"
-        )
+        raise Refused("Enter what the person would like from a volunteer", "befriending_note")
     if not risk_note.strip():
-        raise InterventionRefused(
-            "Enter the risk assessment for the befriending referral", "risk_note"
-        )
+        raise Refused("Enter the risk assessment for the befriending referral", "risk_note")
     intervention.befriending_note = befriending_note
     intervention.risk_note = risk_note
     intervention.save(update_fields=["befriending_note", "risk_note"])
@@ -428,9 +413,9 @@ def record_onward(
     """Signposting or a referral to another organisation, in the client's open episode."""
     episode = open_episode_of(client)
     if episode is None:
-        raise InterventionRefused("Open an episode first")
+        raise Refused("Open an episode first")
     if kind not in OnwardKind.values:
-        raise InterventionRefused("Select whether the client was signposted or referred", "kind")
+        raise Refused("Select whether the client was signposted or referred", "kind")
     _check_day(on, not_before=None, what="The date", since="", field="on")
     onward = OnwardReferral.objects.create(
         client=client,

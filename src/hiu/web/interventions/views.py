@@ -43,7 +43,6 @@ from hiu.web.interventions.presenters import (
     intervention_detail,
 )
 from hiu.web.interventions.services import (
-    InterventionRefused,
     add_session,
     catalogue_for,
     change_befriending_referral,
@@ -54,6 +53,7 @@ from hiu.web.interventions.services import (
     record_onward,
     save_type,
 )
+from hiu.web.refused import Refused
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 BEFRIENDING = (Role.VOLUNTEER_COORDINATOR, Role.SERVICE_LEAD)
@@ -121,8 +121,8 @@ def _type_page(
                 active=data["active"] == "yes",
                 request=request,
             )
-        except InterventionRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
+        except Refused as refusal:
+            refusal.put_on(form)
         else:
             messages.success(request, f"{saved.name} saved in the catalogue")
             return redirect("interventions:catalogue")
@@ -183,8 +183,8 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
                 risk_note=data["risk_note"],
                 request=request,
             )
-        except InterventionRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
+        except Refused as refusal:
+            refusal.put_on(form)
         else:
             messages.success(request, f"Referral to {made.type.name} recorded")
             return redirect("interventions:detail", intervention_id=made.pk)
@@ -246,8 +246,8 @@ def new_session(request: AuthenticatedHttpRequest, intervention_id: int) -> Http
                 note=form.cleaned_data["note"],
                 request=request,
             )
-        except InterventionRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
+        except Refused as refusal:
+            refusal.put_on(form)
         else:
             text = "Session recorded"
             if added.planned_reached:
@@ -277,8 +277,8 @@ def end(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpResponse
                     note=form.cleaned_data["end_note"],
                     request=request,
                 )
-            except InterventionRefused as refusal:
-                form.add_error(refusal.field, str(refusal))
+            except Refused as refusal:
+                refusal.put_on(form)
             else:
                 messages.success(request, f"{intervention.type.name} ended")
                 return redirect("interventions:client", client_id=found.pk)
@@ -315,8 +315,8 @@ def referral(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpRes
                     risk_note=form.cleaned_data["risk_note"],
                     request=request,
                 )
-            except InterventionRefused as refusal:
-                form.add_error(refusal.field, str(refusal))
+            except Refused as refusal:
+                refusal.put_on(form)
             else:
                 messages.success(request, "Befriending referral updated")
                 return redirect("interventions:detail", intervention_id=intervention.pk)
@@ -351,8 +351,8 @@ def onward(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
                 outcome=data["outcome"],
                 request=request,
             )
-        except InterventionRefused as refusal:
-            form.add_error(refusal.field, str(refusal))
+        except Refused as refusal:
+            refusal.put_on(form)
         else:
             messages.success(request, "Signposting or referral out recorded")
             return redirect("interventions:client", client_id=found.pk)
@@ -417,8 +417,8 @@ def befriending_detail(request: AuthenticatedHttpRequest, intervention_id: int) 
                         note=visit_form.cleaned_data["note"],
                         request=request,
                     )
-                except InterventionRefused as refusal:
-                    visit_form.add_error(refusal.field, str(refusal))
+                except Refused as refusal:
+                    refusal.put_on(visit_form)
                 else:
                     messages.success(request, "Visit recorded")
                     return redirect(

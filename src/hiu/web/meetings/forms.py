@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 
-from hiu.web.date_parts import DatePart, DatePartsForm
+from hiu.web.forms import DateField
 from hiu.web.meetings.models import MeetingKind
 
 MAX_ORGANISATIONS_TEXT = 5000
 
 
-class MeetingForm(DatePartsForm):
+class MeetingForm(forms.Form):
     """When the meeting was held, which kind, the organisations represented (one a line) and
     the clients discussed (``clients``: the ids offered by the page, none allowed)."""
 
-    date_parts: ClassVar[dict[str, DatePart]] = {"held_on": DatePart("the date of the meeting")}
+    held_on = DateField("the date of the meeting")
     kind = forms.ChoiceField(
         choices=MeetingKind.choices,
         error_messages={

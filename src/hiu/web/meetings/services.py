@@ -19,14 +19,7 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.meetings.models import Meeting, MeetingKind
-
-
-class Refused(ValueError):
-    """A meeting the rules do not allow; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+from hiu.web.refused import Refused as Refused
 
 
 def organisation_lines(text: str) -> str:

@@ -20,7 +20,6 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
-from hiu.web.date_parts import initial_parts
 from hiu.web.form_errors import error_texts
 from hiu.web.formatting import format_nhs_number
 from hiu.web.meetings import services
@@ -64,7 +63,7 @@ def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
         for c in offered
     ]
     if request.method != "POST":
-        form = MeetingForm(choices=choices, initial=initial_parts("held_on", timezone.localdate()))
+        form = MeetingForm(choices=choices, initial={"held_on": timezone.localdate()})
     else:
         form = MeetingForm(request.POST, choices=choices)
         if form.is_valid():
@@ -80,8 +79,7 @@ def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
                     request=request,
                 )
             except Refused as refusal:
-                field = "held_on_day" if refusal.field == "held_on" else refusal.field
-                form.add_error(field if field in form.fields else "kind", str(refusal))
+                refusal.put_on(form, fallback="kind")
             else:
                 messages.success(request, f"{meeting.get_kind_display()} recorded")
                 return redirect("meetings:detail", meeting_id=meeting.pk)

@@ -9,13 +9,13 @@ only for answers the form could not have offered, and for dates.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 
 from hiu.outcomes import Instrument, Option
 from hiu.outcomes.prem import PremQuestion
-from hiu.web.date_parts import DatePart, DatePartsForm
+from hiu.web.forms import DateField
 from hiu.web.outcomes.models import PointInCare
 from hiu.web.plans.models import Goal
 
@@ -45,12 +45,10 @@ def _answer_field(values: list[int], question: str) -> forms.TypedChoiceField:
     )
 
 
-class MeasureForm(DatePartsForm):
+class MeasureForm(forms.Form):
     """One questionnaire: when, at which point in care, and each item (``item_<number>``)."""
 
-    date_parts: ClassVar[dict[str, DatePart]] = {
-        "completed_on": DatePart("the date it was completed")
-    }
+    completed_on = DateField("the date it was completed")
     point = _point_field()
 
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
@@ -68,11 +66,11 @@ class MeasureForm(DatePartsForm):
         }
 
 
-class GoalRatingForm(DatePartsForm):
+class GoalRatingForm(forms.Form):
     """A rating from 0 to 10 for each goal of the current action plan (``goal_<goal id>``);
     a goal left blank is not rated this time."""
 
-    date_parts: ClassVar[dict[str, DatePart]] = {"rated_on": DatePart("the date of the ratings")}
+    rated_on = DateField("the date of the ratings")
 
     def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +79,7 @@ class GoalRatingForm(DatePartsForm):
             self.fields[f"goal_{goal.pk}"] = _answer_field(list(range(11)), f"goal {index}")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             self.goals
             and not self.errors
@@ -99,13 +97,11 @@ class GoalRatingForm(DatePartsForm):
         return found
 
 
-class PremForm(DatePartsForm):
+class PremForm(forms.Form):
     """A client's answers to the experience questionnaire (``answer_<question key>``), and the
     version of the questionnaire the page showed (``version``)."""
 
-    date_parts: ClassVar[dict[str, DatePart]] = {
-        "completed_on": DatePart("the date it was completed")
-    }
+    completed_on = DateField("the date it was completed")
     point = _point_field()
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 

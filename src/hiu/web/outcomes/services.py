@@ -38,16 +38,9 @@ from hiu.web.outcomes.models import (
 )
 from hiu.web.outcomes.questionnaire import Questionnaire, to_json
 from hiu.web.plans.models import Goal
+from hiu.web.refused import Refused as Refused
 
 GOAL_SCALE = range(0, 11)
-
-
-class Refused(ValueError):
-    """A change the rules do not allow; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _audit(client: Client, by: User, request: HttpRequest | None, **detail: Any) -> None:

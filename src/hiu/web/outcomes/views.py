@@ -26,7 +26,6 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, record_header
-from hiu.web.date_parts import initial_parts
 from hiu.web.form_errors import error_texts
 from hiu.web.outcomes import services
 from hiu.web.outcomes.forms import (
@@ -68,11 +67,8 @@ def _record_page(
 
 
 def _refuse(form: Any, refusal: Refused, fallback: str) -> None:
-    """Put a refusal on its field; a date's on its day box, where the page shows date errors."""
-    field = refusal.field
-    if f"{field}_day" in form.fields:
-        field = f"{field}_day"
-    form.add_error(field if field in form.fields else fallback, str(refusal))
+    """Put a refusal on its field, or else on ``fallback``."""
+    refusal.put_on(form, fallback)
 
 
 def _own_service(request: AuthenticatedHttpRequest) -> Service:
@@ -113,9 +109,7 @@ def record_measure(request: AuthenticatedHttpRequest, client_id: int) -> HttpRes
             choice_error="Select the questionnaire the client completed" if sent else "",
         )
     if request.method != "POST":
-        form = MeasureForm(
-            instrument=instrument, initial={**initial_parts("completed_on", _today())}
-        )
+        form = MeasureForm(instrument=instrument, initial={"completed_on": _today()})
         return _measure_form(request, client, instrument, form)
     form = MeasureForm(request.POST, instrument=instrument)
     if form.is_valid():
@@ -154,7 +148,7 @@ def rate_goals(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespons
     client = client_to_change(request, client_id)
     goals = current_goals(client)
     if request.method != "POST":
-        form = GoalRatingForm(goals=goals, initial=initial_parts("rated_on", _today()))
+        form = GoalRatingForm(goals=goals, initial={"rated_on": _today()})
     else:
         form = GoalRatingForm(request.POST, goals=goals)
         if goals and form.is_valid():
@@ -167,7 +161,7 @@ def rate_goals(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespons
                     request=request,
                 )
             except Refused as refusal:
-                _refuse(form, refusal, "rated_on_day")
+                _refuse(form, refusal, "rated_on")
             else:
                 messages.success(request, "Goal ratings saved")
                 return redirect("outcomes:client", client_id=client.pk)
@@ -184,7 +178,7 @@ def record_prem(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     if request.method != "POST":
         form = PremForm(
             questions=questionnaire.questions,
-            initial={**initial_parts("completed_on", _today()), "point": PointInCare.STEP_DOWN},
+            initial={"completed_on": _today(), "point": PointInCare.STEP_DOWN},
         )
     else:
         form = PremForm(request.POST, questions=questionnaire.questions)
@@ -215,7 +209,7 @@ def record_prem(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
                     request=request,
                 )
             except Refused as refusal:
-                _refuse(form, refusal, "completed_on_day")
+                _refuse(form, refusal, "completed_on")
             else:
                 messages.success(request, "Experience questionnaire recorded")
                 return redirect("outcomes:client", client_id=client.pk)

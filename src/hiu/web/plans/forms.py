@@ -6,13 +6,12 @@ come back to the form as ``Refused``."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from hiu.web.date_parts import DatePart, read_date
+from hiu.web.forms import DateField
 from hiu.web.plans.models import (
     CONSENT_STATEMENTS,
     ConsentLevel,
@@ -25,64 +24,6 @@ from hiu.web.plans.models import (
 #: Blank goal rows offered under the current goals.
 BLANK_GOALS = 3
 MAX_GOALS = 40
-
-
-class DateWidget(forms.MultiWidget):
-    """Day, month and year boxes, as the NHS.UK date input asks for a date: the data arrive as
-    ``<name>_day``, ``<name>_month`` and ``<name>_year``."""
-
-    def __init__(self) -> None:
-        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
-            "day": forms.TextInput(),
-            "month": forms.TextInput(),
-            "year": forms.TextInput(),
-        }
-        super().__init__(widgets)
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DateField(forms.MultiValueField):
-    """A date typed as day, month and year, with NHS.UK messages that name the date."""
-
-    widget = DateWidget
-
-    def __init__(
-        self, *, what: str, required: bool = True, past: bool = False, **kwargs: Any
-    ) -> None:
-        # ``what`` names the date in messages: "the date consent was given".
-        self.what = what
-        self.past = past
-        super().__init__(
-            [forms.CharField(required=False, max_length=4) for _ in range(3)],
-            require_all_fields=False,
-            required=required,
-            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[Any]) -> dt.date | None:
-        parts = dict(zip(("day", "month", "year"), data_list or [], strict=False))
-        spec = DatePart(self.what, required=self.required, not_future=self.past)
-        return read_date(parts, "", spec)
-
-
-def date_parts(form: forms.Form, name: str) -> dict[str, str]:
-    """The day, month and year to show in a date input: what was typed, or the initial date."""
-    value = form[name].value()
-    if isinstance(value, dt.date):
-        parts: list[Any] = [value.day, value.month, value.year]
-    elif isinstance(value, list | tuple):
-        parts = list(value) + [None] * (3 - len(value))
-    else:
-        parts = [None, None, None]
-    return {
-        key: "" if part is None else str(part)
-        for key, part in zip(("day", "month", "year"), parts, strict=False)
-    }
 
 
 def _choice_errors(what: str) -> dict[str, str]:
@@ -98,13 +39,13 @@ class ConsentForm(forms.Form):
         choices=[(name, text) for name, text in CONSENT_STATEMENTS.items()],
         error_messages={"invalid_choice": "Select statements from the consent form"},
     )
-    given_on = DateField(what="the date consent was given", past=True)
+    given_on = DateField("the date consent was given")
     witnessed_by = forms.CharField(required=False, max_length=200, strip=True)
-    review_on = DateField(what="the review date", required=False)
+    review_on = DateField("the review date", required=False, not_future=False)
 
 
 class WithdrawConsentForm(forms.Form):
-    withdrawn_on = DateField(what="the date consent was withdrawn", past=True)
+    withdrawn_on = DateField("the date consent was withdrawn")
     note = forms.CharField(required=False, max_length=5000, strip=True, widget=forms.Textarea)
 
 
@@ -112,7 +53,7 @@ RISK_FIELDS = ("risk_to_self", "risk_to_others", "risk_to_staff")
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = DateField(what="the date of the assessment", past=True)
+    assessed_on = DateField("the date of the assessment")
     own_account = forms.CharField(
         max_length=10000,
         strip=True,
@@ -159,7 +100,7 @@ class PlanForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Enter a summary of the plan"},
     )
-    review_on = DateField(what="the review date")
+    review_on = DateField("the review date", not_future=False)
     rows = forms.IntegerField(min_value=1, max_value=MAX_GOALS, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, rows: int, **kwargs: Any) -> None:
@@ -229,7 +170,7 @@ class EDPlanForm(forms.Form):
         error_messages={"required": "Enter how ED and urgent care should respond"},
     )
     agreed_with = forms.CharField(required=False, max_length=200, strip=True)
-    shared_on = DateField(what="the date the plan was shared with ED", required=False, past=True)
+    shared_on = DateField("the date the plan was shared with ED", required=False)
 
 
 class AlertForm(forms.Form):

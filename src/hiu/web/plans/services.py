@@ -41,15 +41,7 @@ from hiu.web.plans.models import (
     current_consent,
     sharing_stopped_on,
 )
-
-
-class Refused(ValueError):
-    """A change the rules do not allow. The message is written for the person who asked;
-    ``field`` names the form field it is about, when there is one."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+from hiu.web.refused import Refused as Refused
 
 
 def _audit(client: Client, by: User, request: HttpRequest | None, **detail: Any) -> None:

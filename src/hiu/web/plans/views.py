@@ -26,11 +26,9 @@ from hiu.web.plans.forms import (
     AssessmentForm,
     ConsentForm,
     CrisisPlanForm,
-    DateField,
     EDPlanForm,
     PlanForm,
     WithdrawConsentForm,
-    date_parts,
 )
 from hiu.web.plans.models import (
     CONSENT_STATEMENTS,
@@ -56,16 +54,6 @@ from hiu.web.plans.services import Refused, default_plan_review_on, default_revi
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 
 
-def _error_list(form: forms.Form) -> list[dict[str, str]]:
-    """The error summary's list, in the order of the fields, each linking to its field."""
-    found: list[dict[str, str]] = []
-    for name, messages_ in form.errors.items():
-        field = form.fields.get(name)
-        href = f"#{name}_day" if isinstance(field, DateField) else f"#{name}"
-        found.extend({"text": str(message), "href": href} for message in messages_)
-    return found
-
-
 def _render(
     request: AuthenticatedHttpRequest,
     client: Client,
@@ -77,12 +65,6 @@ def _render(
     if form is not None:
         context["form"] = form
         context["errors"] = error_texts(form)
-        context["error_list"] = _error_list(form)
-        context["dates"] = {
-            name: date_parts(form, name)
-            for name, field in form.fields.items()
-            if isinstance(field, DateField)
-        }
     context.update(
         header=record_header(request, client, audit_page),
         progress_colours=PROGRESS_COLOURS,
@@ -93,7 +75,7 @@ def _render(
 
 
 def _refuse(form: forms.Form, refusal: Refused, fallback: str) -> None:
-    form.add_error(refusal.field if refusal.field in form.fields else fallback, str(refusal))
+    refusal.put_on(form, fallback)
 
 
 # -- Consent ----------------------------------------------------------------------------------

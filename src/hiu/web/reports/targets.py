@@ -20,15 +20,12 @@ from hiu.report.kpis import KPIS, Kpi, Unit, targets_for
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
+from hiu.web.refused import Refused as Refused
 from hiu.web.reports.models import ServiceTarget
 
 #: The largest number a NUMBER target may be: far above any real quarter's count, and small
 #: enough that a slip of the keyboard ("300000") is caught.
 MAX_NUMBER = 10_000
-
-
-class Refused(ValueError):
-    """A target the rules do not allow; the message says what to enter instead."""
 
 
 def _latest_rows(service: Service) -> dict[str, ServiceTarget]:

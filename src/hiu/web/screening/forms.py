@@ -13,8 +13,8 @@ from django.utils import timezone
 from nhs_number.validate import is_valid as is_valid_nhs_number
 
 from hiu.web.clients.models import Sex
-from hiu.web.date_parts import DatePart, read_date
 from hiu.web.episodes.phases import Complexity
+from hiu.web.forms import DateField
 from hiu.web.screening.models import Decision, DeclineReason
 from hiu.web.screening.services import CONSENT_REFUSED, ReferralDetails, Screening
 
@@ -148,11 +148,6 @@ class RenameReasonForm(forms.Form):
 # Referrals ---------------------------------------------------------------------------------
 
 
-BORN = DatePart("the person's date of birth", earliest=EARLIEST_BIRTH)
-# The date may be today and the time still to come: ``_received_at`` checks them together.
-RECEIVED = DatePart("the date the referral came in", not_future=False)
-
-
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
@@ -178,9 +173,7 @@ class ReferralForm(forms.Form):
             "max_length": "The family name must be 100 characters or fewer",
         },
     )
-    date_of_birth_day = forms.CharField(required=False, max_length=2)
-    date_of_birth_month = forms.CharField(required=False, max_length=2)
-    date_of_birth_year = forms.CharField(required=False, max_length=4)
+    date_of_birth = DateField("the person's date of birth", earliest=EARLIEST_BIRTH)
     sex = forms.ChoiceField(
         required=False,
         choices=Sex.choices,
@@ -234,9 +227,8 @@ class ReferralForm(forms.Form):
             "invalid_choice": "Select whether the person agreed to be referred",
         },
     )
-    received_day = forms.CharField(required=False, max_length=2)
-    received_month = forms.CharField(required=False, max_length=2)
-    received_year = forms.CharField(required=False, max_length=4)
+    # The date may be today and the time still to come: ``_received_at`` checks them together.
+    received = DateField("the date the referral came in", not_future=False)
     received_time = forms.CharField(required=False, max_length=10)
 
     def clean_nhs_number(self) -> str:
@@ -261,16 +253,12 @@ class ReferralForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        try:
-            cleaned["date_of_birth"] = read_date(self.data, "date_of_birth", BORN)
-        except forms.ValidationError as error:
-            self.add_error("date_of_birth_day", error)
-        try:
-            received_on = read_date(self.data, "received", RECEIVED)
-            assert received_on is not None  # RECEIVED is required
-            cleaned["received_at"] = self._received_at(received_on)
-        except forms.ValidationError as error:
-            self.add_error("received_day", error)
+        received_on = cleaned.get("received")
+        if received_on is not None:
+            try:
+                cleaned["received_at"] = self._received_at(received_on)
+            except forms.ValidationError as error:
+                self.add_error("received", error)
         return cleaned
 
     def _received_at(self, day: dt.date) -> dt.datetime:
@@ -312,11 +300,6 @@ class ReferralForm(forms.Form):
         )
 
     @staticmethod
-    def initial_now() -> dict[str, str]:
+    def initial_now() -> dict[str, Any]:
         now = timezone.localtime()
-        return {
-            "received_day": str(now.day),
-            "received_month": str(now.month),
-            "received_year": str(now.year),
-            "received_time": f"{now:%H:%M}",
-        }
+        return {"received": now.date(), "received_time": f"{now:%H:%M}"}

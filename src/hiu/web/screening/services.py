@@ -29,6 +29,7 @@ from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import open_episode, pathway_for
 from hiu.web.formatting import format_datetime
 from hiu.web.identification.models import IdentifiedPerson
+from hiu.web.refused import Refused as Refused
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.querysets import DeclineReasonQuerySet, ReferralQuerySet
 
@@ -47,14 +48,8 @@ DEFAULT_REASONS = (
 #: Roles whose holders may be given clients at screening.
 ALLOCATABLE_ROLES = (Role.CASE_MANAGER, Role.SERVICE_LEAD)
 
-
-class ScreeningRefused(ValueError):
-    """A decision or referral that cannot be made; the message is written for the person who
-    asked, and ``field`` names the form field it belongs to ("" for the form as a whole)."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+#: The name this module used before ``hiu.web.refused.Refused`` was shared.
+ScreeningRefused = Refused
 
 
 # Decline reasons ---------------------------------------------------------------------------
@@ -75,14 +70,14 @@ def reasons_for(service: Service) -> DeclineReasonQuerySet:
 def _check_label(service: Service, label: str, *, other_than: int | None = None) -> str:
     label = " ".join(label.split())
     if not label:
-        raise ScreeningRefused("Enter the reason", "label")
+        raise Refused("Enter the reason", "label")
     if len(label) > 200:
-        raise ScreeningRefused("The reason must be 200 characters or fewer", "label")
+        raise Refused("The reason must be 200 characters or fewer", "label")
     same = DeclineReason.objects.of(service).filter(label__iexact=label)
     if other_than is not None:
         same = same.exclude(pk=other_than)
     if same.exists():
-        raise ScreeningRefused("Your service already has a reason with this wording", "label")
+        raise Refused("Your service already has a reason with this wording", "label")
     return label
 
 
@@ -132,7 +127,7 @@ def set_reason_active(
             not active
             and not DeclineReason.objects.of(reason.service).active().exclude(pk=reason.pk).exists()
         ):
-            raise ScreeningRefused("Keep at least one reason that can be chosen")
+            raise Refused("Keep at least one reason that can be chosen")
         reason.active = active
         reason.save(update_fields=["active"])
         _audit_reason(reason.service, "restore" if active else "retire", reason, by, request)
@@ -215,7 +210,7 @@ def screen_person(
     )
     service = person.run.service
     if ScreeningDecision.objects.filter(identified_person=person).exists():
-        raise ScreeningRefused("This person has already been screened on this list")
+        raise Refused("This person has already been screened on this list")
     decision = ScreeningDecision(
         service=service,
         identified_person=person,
@@ -229,16 +224,16 @@ def screen_person(
     if screening.decision == Decision.DECLINE:
         reason = screening.reason
         if reason is None or reason.service_id != service.pk or not reason.active:
-            raise ScreeningRefused("Select why the person is not being offered support", "reason")
+            raise Refused("Select why the person is not being offered support", "reason")
         decision.reason = reason
     else:
         if screening.complexity not in Complexity.values:
-            raise ScreeningRefused("Select the complexity tier", "complexity")
+            raise Refused("Select the complexity tier", "complexity")
         decision.complexity = screening.complexity
         client, created = _client_for(person, service, by, request)
         existing = open_episode_of(client)
         if existing is not None:
-            raise ScreeningRefused(
+            raise Refused(
                 "This person already has an open episode of support with your service: "
                 "see their client record instead of accepting them again"
             )
@@ -292,7 +287,7 @@ def _client_for(
     if client is not None:
         return client, False
     if person.date_of_birth is None:
-        raise ScreeningRefused(
+        raise Refused(
             "The list has no date of birth for this person, so a client record cannot be made "
             "from it: record them as a referral instead"
         )
@@ -355,7 +350,7 @@ def record_referral(
     changed) or created, and an episode opens in contacting, unless one is open already, in
     which case the referral is attached to it."""
     if not details.consent_to_refer:
-        raise ScreeningRefused(CONSENT_REFUSED, "consent_to_refer")
+        raise Refused(CONSENT_REFUSED, "consent_to_refer")
     pathway = pathway_for(service)
     client = (
         Client.objects.select_for_update()

@@ -21,6 +21,7 @@ from hiu.web.clients.models import Client
 from hiu.web.form_errors import error_texts
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
+from hiu.web.refused import Refused
 from hiu.web.screening.forms import (
     AddReasonForm,
     ReferralForm,
@@ -38,7 +39,6 @@ from hiu.web.screening.presenters import (
     screening_list_page,
 )
 from hiu.web.screening.services import (
-    ScreeningRefused,
     add_reason,
     allocatable_staff,
     already_supported,
@@ -146,8 +146,8 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             made = screen_person(found, form.screening(), by=request.user, request=request)
-        except ScreeningRefused as refused:
-            form.add_error(refused.field or None, str(refused))
+        except Refused as refused:
+            refused.put_on(form)
         else:
             name = found.full_name or "The person"
             if made.decision == Decision.ACCEPT:
@@ -234,7 +234,7 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("screening:reasons")
             else:
                 problem = "Choose what to change"
-        except ScreeningRefused as refused:
+        except Refused as refused:
             if action == "add":
                 add_form.add_error("label", str(refused))
             elif action == "rename":
@@ -299,8 +299,8 @@ def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _referral_form(request, form)
     try:
         referral = record_referral(service, form.details(), by=request.user, request=request)
-    except ScreeningRefused as refused:
-        form.add_error(refused.field or None, str(refused))
+    except Refused as refused:
+        refused.put_on(form)
         return _referral_form(request, form)
     messages.success(request, "Referral recorded")
     return redirect(referral_url(referral))

@@ -1,14 +1,12 @@
 """Dates typed as the NHS.UK date input asks for them: day, month and year in three boxes.
 
-A form lists its dates in ``date_parts`` ({prefix: DatePart(...)}) and inherits
-``DatePartsForm``: each date is read from ``<prefix>_day``, ``<prefix>_month`` and
-``<prefix>_year``, checked, and put in ``cleaned_data[prefix]``. A mistake is an error on
-``<prefix>_day``, the box the error summary links to (``#<prefix>-day``), in the NHS.UK
-wording ("Enter ...", "... must include a month", ...). Templates render the boxes with the
-``date_parts`` macro in ``templates/hiu/_date_parts.jinja``.
+``DateField`` is the one date field of every form: its boxes are named ``<name>_day``,
+``<name>_month`` and ``<name>_year`` (ids ``<name>-day``, ...), it cleans to a
+``datetime.date`` (or ``None`` when an optional date is left blank), and its errors, in the
+NHS.UK wording ("Enter ...", "... must include a month", ...), belong to the date as a whole.
+Templates render it with ``date_input(form.<name>, legend)`` from ``templates/hiu/forms.jinja``.
 
-Forms that keep their own fields (a ``MultiValueField``, or boxes checked in ``clean``) call
-``read_date`` directly and put its ``ValidationError`` where their templates show it.
+``read_date`` reads and checks the three parts on their own, for the field and its tests.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -54,26 +52,6 @@ class DatePart:
         return f"{self.title} must be on or after {earliest.day} {earliest:%B %Y}"
 
 
-class DatePartsForm(forms.Form):
-    date_parts: ClassVar[dict[str, DatePart]] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for prefix in self.date_parts:
-            for part, width in (("day", 2), ("month", 2), ("year", 4)):
-                self.fields[f"{prefix}_{part}"] = forms.CharField(required=False, max_length=width)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for prefix, spec in self.date_parts.items():
-            try:
-                cleaned[prefix] = read_date(cleaned, prefix, spec)
-            except forms.ValidationError as error:
-                # The error is the day box's: the summary links to it, the macro shows it.
-                self.add_error(f"{prefix}_day", error)
-        return cleaned
-
-
 def read_date(data: Mapping[str, Any], prefix: str, spec: DatePart) -> dt.date | None:
     """The date typed in ``<prefix>_day``, ``<prefix>_month`` and ``<prefix>_year`` of ``data``
     (or in ``day``, ``month`` and ``year`` when ``prefix`` is ""), or ``None`` if an optional
@@ -90,8 +68,11 @@ def read_date(data: Mapping[str, Any], prefix: str, spec: DatePart) -> dt.date |
             raise forms.ValidationError(f"Enter {spec.what}", code="required")
         return None
     if missing:
+        # ``parts`` names the boxes in error, for the date input to mark.
         raise forms.ValidationError(
-            f"{spec.title} must include a {' and a '.join(missing)}", code="incomplete"
+            f"{spec.title} must include a {' and a '.join(missing)}",
+            code="incomplete",
+            params={"parts": missing},
         )
     try:
         day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
@@ -114,12 +95,56 @@ def _year_error(spec: DatePart) -> forms.ValidationError:
     )
 
 
-def initial_parts(prefix: str, day: dt.date | None) -> dict[str, str]:
-    """Initial values that show ``day`` in the three boxes."""
-    if day is None:
-        return {}
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
+PARTS = ("day", "month", "year")
+
+
+class DateInput(forms.MultiWidget):
+    """Day, month and year boxes: the data arrive as ``<name>_day``, ``<name>_month`` and
+    ``<name>_year``. The NHS.UK markup is the ``date_input`` macro's; this widget reads the
+    data and says what the boxes show."""
+
+    def __init__(self) -> None:
+        super().__init__({part: forms.TextInput() for part in PARTS})
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def parts(self, value: Any) -> dict[str, str]:
+        """The day, month and year to show: as typed (a list) or from a date."""
+        shown = list(value) if isinstance(value, list | tuple) else self.decompress(value)
+        shown += [None] * (len(PARTS) - len(shown))
+        return {part: "" if v is None else str(v) for part, v in zip(PARTS, shown, strict=False)}
+
+
+class DateField(forms.MultiValueField):
+    """A date typed in the three boxes of the NHS.UK date input, checked as ``DatePart`` says:
+    ``DateField("the date of the meeting")``, ``DateField("the review date", required=False,
+    not_future=False)``, ``DateField("the date of birth", earliest=dt.date(1900, 1, 1))``."""
+
+    widget = DateInput
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        required: bool = True,
+        not_future: bool = True,
+        earliest: dt.date | None = None,
+        too_early: str = "",
+        **kwargs: Any,
+    ) -> None:
+        self.spec = DatePart(
+            what, required=required, not_future=not_future, earliest=earliest, too_early=too_early
+        )
+        super().__init__(
+            [forms.CharField(required=False) for _ in PARTS],
+            require_all_fields=False,
+            required=required,
+            error_messages={"required": f"Enter {what}", "incomplete": f"Enter {what}"},
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        return read_date(dict(zip(PARTS, data_list or [], strict=False)), "", self.spec)
