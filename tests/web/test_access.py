@@ -193,6 +193,7 @@ def test_someone_with_no_role_is_told_to_ask_for_one(
 @pytest.mark.parametrize(
     ("url_name", "allowed", "refused"), http_cases({"clients:detail": CLIENT_RECORD_ROLES})
 )
+@pytest.mark.db_engine
 def test_client_record_own_service(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -212,6 +213,7 @@ def test_client_record_own_service(
     assert record.family_name.encode() not in response.content
 
 
+@pytest.mark.db_engine
 def test_client_record_of_another_service_is_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -235,6 +237,7 @@ def test_client_record_signed_out(
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
+@pytest.mark.db_engine
 def test_caseload_lists_only_the_case_managers_own_clients(
     staff: dict[Role, User],
     make_user: Callable[..., User],
@@ -252,6 +255,7 @@ def test_caseload_lists_only_the_case_managers_own_clients(
     assert theirs.family_name.upper().encode() not in page
 
 
+@pytest.mark.db_engine
 def test_client_list_shows_own_service_only(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -277,6 +281,7 @@ def test_client_pages_signed_out(
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(CLIENT_PAGES))
+@pytest.mark.db_engine
 def test_client_pages_own_service(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -298,6 +303,7 @@ def test_client_pages_own_service(
 
 
 @pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+@pytest.mark.db_engine
 def test_client_pages_of_another_service_are_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -315,6 +321,7 @@ def test_client_pages_of_another_service_are_not_found(
     assert not AuditEvent.objects.filter(object_id=str(record.pk)).exists()
 
 
+@pytest.mark.db_engine
 def test_allocating_a_client_is_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],

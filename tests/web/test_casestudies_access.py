@@ -116,6 +116,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
     ("url_name", "allowed", "refused"),
     http_cases({name: roles for name, (roles, _) in CLIENT_PAGES.items()}),
 )
+@pytest.mark.db_engine
 def test_a_clients_case_study_pages_are_for_the_casework_roles(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -142,6 +143,7 @@ def test_a_clients_case_study_pages_are_for_the_casework_roles(
 @pytest.mark.parametrize(
     ("url_name", "allowed", "refused"), http_cases(dict.fromkeys(STORY_PAGES, WRITERS))
 )
+@pytest.mark.db_engine
 def test_a_story_is_changed_by_its_author_and_the_lead_only(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -176,6 +178,7 @@ def test_a_story_is_changed_by_its_author_and_the_lead_only(
     assert [e.detail for e in views] == [{"page": page}]
 
 
+@pytest.mark.db_engine
 def test_a_case_manager_cannot_change_a_colleagues_story(
     make_user: Callable[..., User],
     signed_in: Callable[[User], HttpClient],
@@ -200,6 +203,7 @@ def test_a_case_manager_cannot_change_a_colleagues_story(
     assert story_url("casestudies:edit", story) not in page
 
 
+@pytest.mark.db_engine
 def test_another_services_client_and_story_are_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -230,6 +234,7 @@ def test_another_services_client_and_story_are_not_found(
     assert not AuditEvent.objects.filter(object_id=str(theirs.pk)).exists()
 
 
+@pytest.mark.db_engine
 def test_another_clients_story_is_not_found_through_this_client(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -249,6 +254,7 @@ def test_another_clients_story_is_not_found_through_this_client(
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(SERVICE_PAGES))
+@pytest.mark.db_engine
 def test_the_service_list_is_for_the_lead_and_the_data_coordinator(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],

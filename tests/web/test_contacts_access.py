@@ -177,6 +177,7 @@ def test_each_page_declares_the_roles_in_the_table(name: str, roles: frozenset[R
 @pytest.mark.parametrize(
     ("name", "allowed", "refused"), http_cases({name: page.roles for name, page in PAGES.items()})
 )
+@pytest.mark.db_engine
 def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -206,6 +207,7 @@ OTHER_SERVICE_PAGES = sorted(
 
 
 @pytest.mark.parametrize("name", OTHER_SERVICE_PAGES)
+@pytest.mark.db_engine
 def test_another_services_records_are_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -232,6 +234,7 @@ def test_another_services_records_are_not_found(
 
 
 @pytest.mark.parametrize("name", sorted(RECORD_PAGES))
+@pytest.mark.db_engine
 def test_opening_a_record_page_is_audited(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], world: World, name: str
 ) -> None:
@@ -241,6 +244,7 @@ def test_opening_a_record_page_is_audited(
     assert event.object_id == str(world.client.pk)
 
 
+@pytest.mark.db_engine
 def test_opening_a_letter_is_audited_as_a_download(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], world: World
 ) -> None:
@@ -254,6 +258,7 @@ def test_opening_a_letter_is_audited_as_a_download(
 
 
 @pytest.mark.parametrize("name", sorted(name for name, page in PAGES.items() if page.post_audit))
+@pytest.mark.db_engine
 def test_each_change_is_audited(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], world: World, name: str
 ) -> None:

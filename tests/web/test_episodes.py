@@ -26,7 +26,7 @@ from hiu.web.episodes.relapse import alerts_from_list, alerts_from_new_activity
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import Mark, Trigger
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 TODAY = timezone.localdate()
 
 

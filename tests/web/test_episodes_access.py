@@ -122,6 +122,7 @@ def test_each_role_gets_only_its_pages_for_its_own_service(
 @pytest.mark.parametrize(
     "url_name", sorted(n for n, (_, kind) in PAGES.items() if kind != "service")
 )
+@pytest.mark.db_engine
 def test_another_service_s_client_is_not_found(
     make_client: Callable[..., Client],
     other_service: Service,
@@ -148,6 +149,7 @@ def test_another_service_s_client_is_not_found(
         "episodes:dismiss",
     ],
 )
+@pytest.mark.db_engine
 def test_reading_a_client_page_is_audited(
     make_client: Callable[..., Client],
     service: Service,

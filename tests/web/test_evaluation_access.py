@@ -104,6 +104,7 @@ def test_each_role_gets_only_its_pages_for_its_own_service(
 @pytest.mark.parametrize(
     ("url_name", "allowed", "refused"), http_cases({"evaluation:start": RUNNERS})
 )
+@pytest.mark.db_engine
 def test_only_leads_and_data_coordinators_start_a_run(
     service: Service,
     staff: dict[Role, User],
@@ -121,6 +122,7 @@ def test_only_leads_and_data_coordinators_start_a_run(
 
 
 @pytest.mark.parametrize("url_name", sorted(n for n, (_, names_run) in PAGES.items() if names_run))
+@pytest.mark.db_engine
 def test_another_service_s_run_is_not_found(
     other_service: Service,
     staff: dict[Role, User],
@@ -133,6 +135,7 @@ def test_another_service_s_run_is_not_found(
     assert not AuditEvent.objects.filter(action=Action.VIEW_EVALUATION).exists()
 
 
+@pytest.mark.db_engine
 def test_the_overview_shows_only_the_service_s_own_runs(
     service: Service,
     other_service: Service,
@@ -155,6 +158,7 @@ def test_the_overview_shows_only_the_service_s_own_runs(
         ("evaluation:html", "evaluation.html"),
     ],
 )
+@pytest.mark.db_engine
 def test_viewing_a_result_is_audited(
     service: Service,
     staff: dict[Role, User],
@@ -170,6 +174,7 @@ def test_viewing_a_result_is_audited(
     assert event.detail == {"what": what}
 
 
+@pytest.mark.db_engine
 def test_starting_a_run_is_audited(
     service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
 ) -> None:

@@ -199,6 +199,7 @@ def test_each_page_declares_the_roles_in_the_table(name: str, roles: frozenset[R
 
 
 @pytest.mark.parametrize(("name", "allowed", "refused"), http_cases(ROLES_BY_PAGE))
+@pytest.mark.db_engine
 def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
     name: str,
     allowed: Role,
@@ -225,6 +226,7 @@ def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.db_engine
 def test_another_services_records_are_not_found(
     name: str,
     worlds: tuple[World, World],
@@ -252,6 +254,7 @@ def test_another_services_records_are_not_found(
 
 
 @pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.client_page))
+@pytest.mark.db_engine
 def test_client_pages_record_each_view(
     name: str,
     worlds: tuple[World, World],
@@ -267,6 +270,7 @@ def test_client_pages_record_each_view(
 
 
 @pytest.mark.parametrize("name", ["interventions:befriending", "interventions:befriending_detail"])
+@pytest.mark.db_engine
 def test_befriending_pages_record_each_person_shown(
     name: str,
     worlds: tuple[World, World],

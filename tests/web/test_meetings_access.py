@@ -81,6 +81,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(dict.fromkeys(PAGES, TEAM)))
+@pytest.mark.db_engine
 def test_the_team_opens_the_meeting_pages_and_no_one_else(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -108,6 +109,7 @@ def test_the_team_opens_the_meeting_pages_and_no_one_else(
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases({"meetings:new": TEAM}))
+@pytest.mark.db_engine
 def test_the_team_records_a_meeting_and_it_is_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -135,6 +137,7 @@ def test_the_team_records_a_meeting_and_it_is_audited(
     )
 
 
+@pytest.mark.db_engine
 def test_another_services_meeting_is_not_found_and_not_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -153,6 +156,7 @@ def test_another_services_meeting_is_not_found_and_not_audited(
     assert not AuditEvent.objects.filter(action=Action.VIEW_MEETING).exists()
 
 
+@pytest.mark.db_engine
 def test_another_services_client_cannot_be_recorded_as_discussed(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],

@@ -127,6 +127,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
 @pytest.mark.parametrize(
     ("url_name", "allowed", "refused"), http_cases(dict.fromkeys(CLIENT_PAGES, CASEWORK))
 )
+@pytest.mark.db_engine
 def test_casework_roles_open_their_own_services_clients_and_each_view_is_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -161,6 +162,7 @@ def test_casework_roles_open_their_own_services_clients_and_each_view_is_audited
 
 
 @pytest.mark.parametrize("url_name", sorted(FORMS))
+@pytest.mark.db_engine
 def test_each_form_records_the_outcome_and_audits_it(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -185,6 +187,7 @@ def test_each_form_records_the_outcome_and_audits_it(
 
 
 @pytest.mark.parametrize("url_name", sorted(FORMS))
+@pytest.mark.db_engine
 def test_a_form_sent_back_with_errors_is_a_view_of_the_record(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -206,6 +209,7 @@ def test_a_form_sent_back_with_errors_is_a_view_of_the_record(
 
 
 @pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+@pytest.mark.db_engine
 def test_another_services_client_is_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -230,6 +234,7 @@ def test_another_services_client_is_not_found(
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(SERVICE_PAGES))
+@pytest.mark.db_engine
 def test_service_pages_are_for_their_roles_only(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -254,6 +259,7 @@ def test_service_pages_are_for_their_roles_only(
             assert not PremQuestionnaire.objects.exists()
 
 
+@pytest.mark.db_engine
 def test_a_lead_changes_only_their_own_services_questionnaire(
     make_user: Callable[..., User],
     signed_in: Callable[[User], HttpClient],

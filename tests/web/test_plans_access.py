@@ -141,6 +141,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(ROLES_BY_PAGE))
+@pytest.mark.db_engine
 def test_casework_roles_open_their_own_services_clients_and_each_view_is_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -175,6 +176,7 @@ def test_casework_roles_open_their_own_services_clients_and_each_view_is_audited
 
 
 @pytest.mark.parametrize("url_name", sorted(PAGES))
+@pytest.mark.db_engine
 def test_another_services_client_is_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -200,6 +202,7 @@ def test_another_services_client_is_not_found(
 
 
 @pytest.mark.parametrize("url_name", sorted(FORMS))
+@pytest.mark.db_engine
 def test_a_valid_form_redirects_and_writes_its_audit_event(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -222,6 +225,7 @@ def test_a_valid_form_redirects_and_writes_its_audit_event(
     ).exists()
 
 
+@pytest.mark.db_engine
 def test_a_form_sent_back_with_errors_is_audited_as_a_view(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],

@@ -54,6 +54,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
 @pytest.mark.parametrize(
     ("url_name", "allowed", "refused"), http_cases(dict.fromkeys(PAGES, ALLOWED))
 )
+@pytest.mark.db_engine
 def test_only_the_service_lead_opens_and_changes_targets(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -92,6 +93,7 @@ def test_commissioners_and_ig_leads_are_refused_every_targets_page(
         assert browser.post(url, data or {}).status_code == 403
 
 
+@pytest.mark.db_engine
 def test_a_lead_changes_only_their_own_services_targets(
     make_user: Callable[..., User],
     signed_in: Callable[[User], HttpClient],
@@ -114,6 +116,7 @@ def test_a_lead_changes_only_their_own_services_targets(
     assert ServiceTarget.objects.filter(service=service).get().value == 50
 
 
+@pytest.mark.db_engine
 def test_an_unknown_kpi_is_not_found(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
 ) -> None:

@@ -111,6 +111,7 @@ def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozens
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(ROLES_BY_PAGE))
+@pytest.mark.db_engine
 def test_each_role_gets_only_its_pages_for_its_own_service(
     service: Service,
     everyone: dict[Role, User],
@@ -129,6 +130,7 @@ def test_each_role_gets_only_its_pages_for_its_own_service(
 
 
 @pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases({"reports:issue": MAKERS}))
+@pytest.mark.db_engine
 def test_only_leads_and_data_coordinators_issue(
     service: Service,
     everyone: dict[Role, User],
@@ -146,6 +148,7 @@ def test_only_leads_and_data_coordinators_issue(
 
 
 @pytest.mark.parametrize("url_name", ["reports:issued", "reports:issued_download"])
+@pytest.mark.db_engine
 def test_another_service_s_issued_report_is_not_found(
     other_service: Service,
     everyone: dict[Role, User],
@@ -164,6 +167,7 @@ def test_another_service_s_issued_report_is_not_found(
 
 
 @pytest.mark.parametrize("url_name", ["reports:issued", "reports:issued_download"])
+@pytest.mark.db_engine
 def test_a_commissioner_of_no_service_finds_no_report(
     service: Service,
     staff: dict[Role, User],
@@ -174,6 +178,7 @@ def test_a_commissioner_of_no_service_finds_no_report(
     assert response.status_code == 404
 
 
+@pytest.mark.db_engine
 def test_the_list_shows_only_the_service_s_own_issued_reports(
     service: Service,
     other_service: Service,

@@ -154,6 +154,7 @@ def test_each_role_gets_only_its_pages(
 
 
 @pytest.mark.parametrize("url_name", OBJECT_PAGES)
+@pytest.mark.db_engine
 def test_another_services_lists_and_referrals_are_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -168,6 +169,7 @@ def test_another_services_lists_and_referrals_are_not_found(
         assert "Elsewhere" not in response.content.decode()
 
 
+@pytest.mark.db_engine
 def test_the_referrals_list_shows_only_the_services_own(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -180,6 +182,7 @@ def test_the_referrals_list_shows_only_the_services_own(
         assert "ELSEWHERE" not in page, role
 
 
+@pytest.mark.db_engine
 def test_a_data_coordinator_sees_the_person_without_the_form_and_cannot_screen(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], ours: World
 ) -> None:
@@ -192,6 +195,7 @@ def test_a_data_coordinator_sees_the_person_without_the_form_and_cannot_screen(
 
 
 @pytest.mark.parametrize("role", [Role.SERVICE_LEAD, Role.CASE_MANAGER])
+@pytest.mark.db_engine
 def test_screening_roles_screen_their_own_services_people(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -208,6 +212,7 @@ def test_screening_roles_screen_their_own_services_people(
     assert event.object_id == str(ours.person.pk)
 
 
+@pytest.mark.db_engine
 def test_another_services_person_cannot_be_screened(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -221,6 +226,7 @@ def test_another_services_person_cannot_be_screened(
     assert not AuditEvent.objects.filter(action=Action.SCREEN_PERSON).exists()
 
 
+@pytest.mark.db_engine
 def test_viewing_a_referral_is_a_read_of_the_client_record(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], ours: World
 ) -> None:
@@ -233,6 +239,7 @@ def test_viewing_a_referral_is_a_read_of_the_client_record(
     )
 
 
+@pytest.mark.db_engine
 def test_viewing_the_screening_pages_is_recorded_as_viewing_the_list(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], ours: World
 ) -> None:
@@ -244,6 +251,7 @@ def test_viewing_the_screening_pages_is_recorded_as_viewing_the_list(
     assert all(e.object_id == str(ours.run.pk) for e in events)
 
 
+@pytest.mark.db_engine
 def test_referral_roles_record_referrals_in_their_own_service(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -274,6 +282,7 @@ def test_referral_roles_record_referrals_in_their_own_service(
     assert event.object_id == str(referral.client_id)
 
 
+@pytest.mark.db_engine
 def test_only_the_service_lead_changes_the_reasons(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], service: Service
 ) -> None:
