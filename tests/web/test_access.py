@@ -111,9 +111,28 @@ def test_every_other_page_declares_the_roles_it_lets_in() -> None:
     assert undeclared == set()
 
 
+# The roles of the pages with their own tests elsewhere (which send them requests): their table
+# without HTTP is here, with the others.
+SEES_LISTS = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
+ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
+    "clients:detail": CLIENT_RECORD_ROLES,
+    "imports:job": frozenset({Role.DATA_COORDINATOR}),
+    "imports:quarantine": frozenset({Role.DATA_COORDINATOR}),
+    "imports:batch": frozenset({Role.DATA_COORDINATOR}),
+    "identification:run": SEES_LISTS,
+    "identification:excluded": SEES_LISTS,
+    "identification:download": SEES_LISTS,
+    "identification:person": SEES_LISTS,
+}
+
+
+def test_the_pages_tested_elsewhere_are_all_in_the_roles_table() -> None:
+    assert set(ROLES_OF_PAGES_TESTED_ELSEWHERE) == COVERED_ELSEWHERE - OPEN_TO_ANYONE_SIGNED_IN
+
+
 @pytest.mark.parametrize(
     ("url_name", "roles"),
-    table_cases({**ROLE_PAGES, **CLIENT_PAGES, "clients:detail": CLIENT_RECORD_ROLES}),
+    table_cases({**ROLE_PAGES, **CLIENT_PAGES, **ROLES_OF_PAGES_TESTED_ELSEWHERE}),
 )
 def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozenset[Role]) -> None:
     assert declared_roles(url_name) == roles
