@@ -75,7 +75,7 @@ FRESH_TEST_DATA := rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
 # test files, and the tests that share an expensive session fixture (the browser tests' server,
 # the synthetic populations) go to one process together: see tests/conftest.py.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Every test on SQLite (the default database), browser tests included.
 unit: setup

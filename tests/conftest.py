@@ -1,24 +1,63 @@
 """Fixtures shared by the core's test packages, and how the tests share out among processes.
 
 `make unit` and `make postgres` run the tests on several processes (pytest-xdist, ``-n`` with
-``--dist loadgroup``). Each process gets a data directory of its own, and each test a group:
-its file, so that a file's module-scoped fixtures are made once; or, for a test that uses an
-expensive session-scoped fixture from a package's conftest (the browser tests' live server, the
-synthetic populations of tests/synth and tests/evaluate), that package, so the fixture is made
-by one process only.
+``--dist loadscope``). Each process gets a data directory of its own. A process takes a whole
+group of tests at a time (``xdist_group``): a test file, so that its module-scoped fixtures are
+made once; or, for the tests that share an expensive session-scoped fixture of a package's
+conftest, all of them (``SHARED_FIXTURE_GROUPS``), so that one process makes it.
 """
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hiu.synth.simulate import SynthSpec, synthesise
 
 HERE = Path(__file__).parent
+
+# Test files (or folders, ending in "/") that share an expensive session-scoped fixture, and the
+# group each runs in: the browser tests' live server (`live_url`), tests/synth's populations
+# (`catchment`, `small`, `effect_pair`), tests/evaluate's validated populations (`validated`).
+# tests/test_groups.py fails when a session fixture of a package's conftest is used from two.
+SHARED_FIXTURE_GROUPS = {
+    "tests/browser/": "browser",
+    "tests/synth/": "synth",
+    "tests/evaluate/test_validation.py": "validated",
+    "tests/evaluate/test_evaluate_cli.py": "validated",
+}
+
+
+def xdist_group(nodeid: str) -> str:
+    """The group of tests a process takes together: its shared fixture's, or its file."""
+    path = nodeid.split("::", 1)[0]
+    for prefix, group in SHARED_FIXTURE_GROUPS.items():
+        if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+            return group
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``--dist loadscope``, a scope is a group of ``xdist_group`` rather than a file.
+
+    (xdist's own ``--dist loadgroup`` and ``xdist_group`` marks do not group anything under
+    pytest 9.2, which no longer reads the node id xdist rewrites.)
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return SharedFixtureScheduling(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,23 +75,29 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HIU_DATA_DIR"] = str(own)
 
 
-def _group(item: pytest.Item, root: str) -> str:
-    info = getattr(item, "_fixtureinfo", None)
-    for name in info.names_closure if info is not None else ():
-        for fixturedef in info.name2fixturedefs.get(name, ()):
-            # Session fixtures of a package's conftest; not pytest-django's, nor this file's
-            # small `synthetic`, which every process may make for itself.
-            if fixturedef.scope == "session" and fixturedef.baseid not in ("", root):
-                return fixturedef.baseid
-    return item.nodeid.split("::", 1)[0]
+_SPLIT = pytest.StashKey[dict[str, list[str]]]()
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # tryfirst: xdist reads the groups in its own hook, which must come after this one.
+    """Note each session fixture of a package's conftest used from more than one group (each
+    process would make it): tests/test_groups.py fails on them. pytest-django's fixtures and this
+    file's small `synthetic` are left out: every process may make them."""
     root = HERE.relative_to(config.rootpath).as_posix()
+    groups: dict[str, set[str]] = defaultdict(set)
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(_group(item, root)))
+        info = getattr(item, "_fixtureinfo", None)
+        for name in info.names_closure if info is not None else ():
+            for fixturedef in info.name2fixturedefs.get(name, ()):
+                if fixturedef.scope == "session" and fixturedef.baseid not in ("", root):
+                    groups[f"{fixturedef.baseid}::{name}"].add(xdist_group(item.nodeid))
+    config.stash[_SPLIT] = {
+        fixture: sorted(names) for fixture, names in groups.items() if len(names) > 1
+    }
+
+
+@pytest.fixture
+def session_fixtures_split_across_groups(pytestconfig: pytest.Config) -> dict[str, list[str]]:
+    return pytestconfig.stash.get(_SPLIT, {})
 
 
 @pytest.fixture(scope="session")
