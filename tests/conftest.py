@@ -57,6 +57,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return xdist_group(nodeid)
 
+        def _assign_work_unit(self, node: Any) -> None:
+            # The groups with a shared fixture have the slowest set-ups (a live server, large
+            # populations): they go out first, so none is left to run alone at the end. The
+            # others follow, most tests first (xdist's order).
+            for group in reversed(dict.fromkeys(SHARED_FIXTURE_GROUPS.values())):
+                if group in self.workqueue:
+                    self.workqueue.move_to_end(group, last=False)
+            super()._assign_work_unit(node)
+
     return SharedFixtureScheduling(config, log)
 
 
