@@ -66,21 +66,30 @@ typecheck: $(STAMPS)/venv
 architecture: $(STAMPS)/venv
 	$(BIN)/lint-imports
 
-# Tests get a fresh data directory of their own, never the demo's var/.
+# Tests get a fresh data directory of their own, never the demo's var/ (and under it, one folder
+# per test process).
 TEST_DATA := $(STAMPS)/test-data
 FRESH_TEST_DATA := rm -rf $(TEST_DATA) && mkdir -p $(TEST_DATA)
+
+# The tests run on one process per core, at most four (pytest-xdist). Each process takes whole
+# test files, and the tests that share an expensive session fixture (the browser tests' server,
+# the synthetic populations) go to one process together: see tests/conftest.py.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Every test on SQLite (the default database), browser tests included.
 unit: setup
 	$(FRESH_TEST_DATA)
-	HIU_DATA_DIR=$(TEST_DATA) $(BIN)/pytest
+	HIU_DATA_DIR=$(TEST_DATA) $(PYTEST)
 
-# The database-backed tests again on PostgreSQL, when a server is named (CI names one).
+# Again on PostgreSQL, when a server is named (CI names one): the tests that depend on the
+# database engine (marked db_engine: queries, transactions, constraints, migrations, audit
+# triggers, scoped querysets) and the browser journeys, not every web test a second time.
 postgres: setup
 	@if [ -n "$$HIU_TEST_POSTGRES_URL" ]; then \
 		$(FRESH_TEST_DATA) && \
 		HIU_DATA_DIR=$(TEST_DATA) DATABASE_URL="$$HIU_TEST_POSTGRES_URL" \
-			$(BIN)/pytest tests/web tests/browser; \
+			$(PYTEST) -m "db_engine or browser" tests/web tests/browser; \
 	else \
 		echo "HIU_TEST_POSTGRES_URL is not set: the PostgreSQL run is skipped."; \
 	fi

@@ -1,7 +1,9 @@
 """Who can open which page: every view, every role, and someone signed out.
 
 The table below is the specification. A test walks the URL configuration and fails when a page
-exists that the table does not mention, so a new view cannot ship without access tests.
+exists that the table does not mention, so a new view cannot ship without access tests. Each
+page's roles are checked against the table without HTTP (what its view declares), and over HTTP
+once per page for what only a request shows (see access_support).
 """
 
 from __future__ import annotations
@@ -9,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from access_support import CASEWORK_NAMESPACES, named_urls
-from django.contrib.auth.models import User
+from access_support import (
+    CASEWORK_NAMESPACES,
+    declared_roles,
+    http_cases,
+    named_urls,
+    table_cases,
+)
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 from django.urls import reverse
 
 from hiu.web.accounts.models import Service
+from hiu.web.accounts.permissions import allowed_roles, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
@@ -86,17 +98,95 @@ def test_signed_out_people_are_sent_to_sign_in(client: HttpClient, url_name: str
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
+# Pages where signing in is all it takes (or not even that): every other page names its roles.
+OPEN_TO_ANYONE_SIGNED_IN = {"accounts:sign_in", "accounts:sign_out", "accounts:home"}
+
+
+def test_every_other_page_declares_the_roles_it_lets_in() -> None:
+    undeclared = {
+        name
+        for name in named_urls()
+        if name not in OPEN_TO_ANYONE_SIGNED_IN and declared_roles(name) is None
+    }
+    assert undeclared == set()
+
+
+# The roles of the pages with their own tests elsewhere (which send them requests): their table
+# without HTTP is here, with the others.
+SEES_LISTS = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
+ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
+    "clients:detail": CLIENT_RECORD_ROLES,
+    "imports:job": frozenset({Role.DATA_COORDINATOR}),
+    "imports:quarantine": frozenset({Role.DATA_COORDINATOR}),
+    "imports:batch": frozenset({Role.DATA_COORDINATOR}),
+    "identification:run": SEES_LISTS,
+    "identification:excluded": SEES_LISTS,
+    "identification:download": SEES_LISTS,
+    "identification:person": SEES_LISTS,
+}
+
+
+def test_the_pages_tested_elsewhere_are_all_in_the_roles_table() -> None:
+    assert set(ROLES_OF_PAGES_TESTED_ELSEWHERE) == COVERED_ELSEWHERE - OPEN_TO_ANYONE_SIGNED_IN
+
+
+@pytest.mark.parametrize(
+    ("url_name", "roles"),
+    table_cases({**ROLE_PAGES, **CLIENT_PAGES, **ROLES_OF_PAGES_TESTED_ELSEWHERE}),
+)
+def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozenset[Role]) -> None:
+    assert declared_roles(url_name) == roles
+
+
+class _Someone:
+    """A signed-in person holding one role, as ``roles_of`` finds them (no database)."""
+
+    is_authenticated = True
+
+    def __init__(self, role: Role) -> None:
+        self._hiu_roles = [role]
+
+
 @pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
-@pytest.mark.parametrize("url_name", sorted(ROLE_PAGES))
-def test_each_role_sees_only_its_pages(
+def test_role_required_lets_in_the_roles_it_names_and_no_others(role: Role) -> None:
+    named = (Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+
+    @role_required(*named)
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    assert allowed_roles(view) == frozenset(named)
+    request = RequestFactory().get("/")
+    request.user = _Someone(role)  # type: ignore[assignment]
+    if role in named:
+        assert view(request).status_code == 200
+    else:
+        with pytest.raises(PermissionDenied):
+            view(request)
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        view(request)
+
+
+def test_a_view_wrapped_twice_lets_in_the_roles_both_name() -> None:
+    @role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER)
+    @role_required(Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    assert allowed_roles(view) == frozenset({Role.SERVICE_LEAD})
+
+
+@pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(ROLE_PAGES))
+def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     url_name: str,
-    role: Role,
+    allowed: Role,
+    refused: Role,
 ) -> None:
-    response = signed_in(staff[role]).get(reverse(url_name))
-    expected = 200 if role in ROLE_PAGES[url_name] else 403
-    assert response.status_code == expected
+    assert signed_in(staff[allowed]).get(reverse(url_name)).status_code == 200
+    assert signed_in(staff[refused]).get(reverse(url_name)).status_code == 403
 
 
 @pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
@@ -119,32 +209,42 @@ def test_someone_with_no_role_is_told_to_ask_for_one(
     assert b"You have no role yet" in response.content
 
 
-@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
+@pytest.mark.parametrize(
+    ("url_name", "allowed", "refused"), http_cases({"clients:detail": CLIENT_RECORD_ROLES})
+)
+@pytest.mark.db_engine
 def test_client_record_own_service(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     make_client: Callable[..., Client],
     service: Service,
-    role: Role,
+    url_name: str,
+    allowed: Role,
+    refused: Role,
 ) -> None:
     record = make_client(service, case_manager=staff[Role.CASE_MANAGER])
-    response = signed_in(staff[role]).get(reverse("clients:detail", args=[record.pk]))
-    assert response.status_code == (200 if role in CLIENT_RECORD_ROLES else 403)
-    assert (record.family_name.encode() in response.content) == (role in CLIENT_RECORD_ROLES)
+    url = reverse(url_name, args=[record.pk])
+    response = signed_in(staff[allowed]).get(url)
+    assert response.status_code == 200
+    assert record.family_name.encode() in response.content
+    response = signed_in(staff[refused]).get(url)
+    assert response.status_code == 403
+    assert record.family_name.encode() not in response.content
 
 
-@pytest.mark.parametrize("role", sorted(CLIENT_RECORD_ROLES, key=lambda r: r.name))
+@pytest.mark.db_engine
 def test_client_record_of_another_service_is_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     make_client: Callable[..., Client],
     other_service: Service,
-    role: Role,
 ) -> None:
     record = make_client(other_service)
-    response = signed_in(staff[role]).get(reverse("clients:detail", args=[record.pk]))
-    assert response.status_code == 404
-    assert record.family_name.encode() not in response.content
+    for role in CLIENT_RECORD_ROLES:
+        response = signed_in(staff[role]).get(reverse("clients:detail", args=[record.pk]))
+        assert response.status_code == 404, role
+        assert record.family_name.encode() not in response.content
+    assert not AuditEvent.objects.filter(object_id=str(record.pk)).exists()
 
 
 def test_client_record_signed_out(
@@ -156,6 +256,7 @@ def test_client_record_signed_out(
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
+@pytest.mark.db_engine
 def test_caseload_lists_only_the_case_managers_own_clients(
     staff: dict[Role, User],
     make_user: Callable[..., User],
@@ -173,6 +274,7 @@ def test_caseload_lists_only_the_case_managers_own_clients(
     assert theirs.family_name.upper().encode() not in page
 
 
+@pytest.mark.db_engine
 def test_client_list_shows_own_service_only(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -197,28 +299,30 @@ def test_client_pages_signed_out(
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
-@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.name))
-@pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+@pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(CLIENT_PAGES))
+@pytest.mark.db_engine
 def test_client_pages_own_service(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     make_client: Callable[..., Client],
     service: Service,
     url_name: str,
-    role: Role,
+    allowed: Role,
+    refused: Role,
 ) -> None:
     record = make_client(service, case_manager=staff[Role.CASE_MANAGER])
-    response = signed_in(staff[role]).get(reverse(url_name, args=[record.pk]))
-    allowed = role in CLIENT_PAGES[url_name]
-    assert response.status_code == (200 if allowed else 403)
-    assert (record.family_name.encode() in response.content) == allowed
-    views = AuditEvent.objects.filter(
-        action=Action.VIEW_CLIENT, object_id=str(record.pk), actor=staff[role]
-    )
-    assert views.count() == (1 if allowed else 0)
+    for role, status in ((allowed, 200), (refused, 403)):
+        response = signed_in(staff[role]).get(reverse(url_name, args=[record.pk]))
+        assert response.status_code == status
+        assert (record.family_name.encode() in response.content) == (status == 200)
+        views = AuditEvent.objects.filter(
+            action=Action.VIEW_CLIENT, object_id=str(record.pk), actor=staff[role]
+        )
+        assert views.count() == (1 if status == 200 else 0)
 
 
 @pytest.mark.parametrize("url_name", sorted(CLIENT_PAGES))
+@pytest.mark.db_engine
 def test_client_pages_of_another_service_are_not_found(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
@@ -236,6 +340,7 @@ def test_client_pages_of_another_service_are_not_found(
     assert not AuditEvent.objects.filter(object_id=str(record.pk)).exists()
 
 
+@pytest.mark.db_engine
 def test_allocating_a_client_is_audited(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],

@@ -16,6 +16,8 @@ from hiu.web.audit.models import Action, AppendOnlyError, AuditEvent
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 
+pytestmark = pytest.mark.db_engine
+
 
 def test_viewing_a_client_record_is_audited_with_who_what_and_when(
     staff: dict[Role, User],

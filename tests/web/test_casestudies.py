@@ -23,6 +23,8 @@ from hiu.web.casestudies import services
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.clients.models import Client
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = timezone.localdate()
 ONE_DAY = dt.timedelta(days=1)
 STORY = (

@@ -34,6 +34,8 @@ from hiu.web.episodes.models import Episode, FollowUp
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, move, open_episode, pathway_for
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = dt.date(2026, 5, 14)
 
 

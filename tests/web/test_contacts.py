@@ -37,6 +37,8 @@ from hiu.web.episodes.phases import Phase, WayIn
 from hiu.web.episodes.services import open_episode, pathway_for
 from hiu.web.plans.models import Consent, ConsentLevel
 
+pytestmark = pytest.mark.db_engine
+
 PROMPT = "3 attempts without reaching {name}: send the letters to them and their GP"
 
 

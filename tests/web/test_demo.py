@@ -34,6 +34,8 @@ from hiu.web.meetings.models import Meeting, MeetingKind
 from hiu.web.plans.models import Assessment
 from hiu.web.screening.models import Referral
 
+pytestmark = pytest.mark.db_engine
+
 REQUIRED_DEMO_USERNAMES = {
     "lead",
     "casemanager",

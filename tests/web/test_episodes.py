@@ -25,7 +25,7 @@ from hiu.web.episodes.models import Episode, FollowUp, PhaseChange, RelapseAlert
 from hiu.web.episodes.phases import Phase, WayIn, allowed_moves
 from hiu.web.episodes.relapse import alerts_from_list, alerts_from_new_activity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 TODAY = timezone.localdate()
 
 

@@ -14,6 +14,8 @@ from django.urls import path
 from hiu.web import urls as real_urls
 from hiu.web.accounts.roles import Role
 
+pytestmark = pytest.mark.db_engine
+
 SECRET_VALUE = "9434765919"
 
 

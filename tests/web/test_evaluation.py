@@ -46,7 +46,7 @@ from hiu.web.evaluation.services import evaluate_now, start_evaluation
 from hiu.web.evaluation.unit_costs import current_costs, save_unit_costs
 from hiu.web.screening.models import Decision, ScreeningDecision
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 #: Valid NHS numbers (make_client's own fail the check digit, and the cohort rejects them).
 VALID = iter(str(n) for n in synthetic_nhs_numbers(np.arange(200), 17))

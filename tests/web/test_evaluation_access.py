@@ -4,11 +4,10 @@ and the audit trail of viewing, running and changing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 import pytest
-from access_support import named_urls
+from access_support import declared_roles, http_cases, named_urls, table_cases
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -79,35 +78,51 @@ def test_signed_out_people_are_sent_to_sign_in(
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
-@pytest.mark.parametrize("role", sorted(Role, key=attrgetter("name")))
-@pytest.mark.parametrize("url_name", sorted(PAGES))
+ROLES_BY_PAGE = {name: roles for name, (roles, _) in PAGES.items()}
+
+
+@pytest.mark.parametrize(("url_name", "roles"), table_cases(ROLES_BY_PAGE))
+def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozenset[Role]) -> None:
+    assert declared_roles(url_name) == roles
+
+
+@pytest.mark.parametrize(("url_name", "allowed", "refused"), http_cases(ROLES_BY_PAGE))
 def test_each_role_gets_only_its_pages_for_its_own_service(
     service: Service,
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     url_name: str,
-    role: Role,
+    allowed: Role,
+    refused: Role,
 ) -> None:
-    response = signed_in(staff[role]).get(_url(url_name, _finished_run(service)))
-    allowed = role in PAGES[url_name][0]
-    expected = (302 if url_name == "evaluation:start" else 200) if allowed else 403
-    assert response.status_code == expected
+    url = _url(url_name, _finished_run(service))
+    assert signed_in(staff[refused]).get(url).status_code == 403
+    response = signed_in(staff[allowed]).get(url)
+    assert response.status_code == (302 if url_name == "evaluation:start" else 200)
 
 
-@pytest.mark.parametrize("role", sorted(Role, key=attrgetter("name")))
+@pytest.mark.parametrize(
+    ("url_name", "allowed", "refused"), http_cases({"evaluation:start": RUNNERS})
+)
+@pytest.mark.db_engine
 def test_only_leads_and_data_coordinators_start_a_run(
-    service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient], role: Role
+    service: Service,
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    url_name: str,
+    allowed: Role,
+    refused: Role,
 ) -> None:
-    response = signed_in(staff[role]).post(reverse("evaluation:start"))
-    if role in RUNNERS:
-        assert response.status_code == 302
-        assert EvaluationRun.objects.filter(service=service).count() == 1
-    else:
-        assert response.status_code == 403
-        assert not EvaluationRun.objects.exists()
+    response = signed_in(staff[refused]).post(reverse(url_name))
+    assert response.status_code == 403
+    assert not EvaluationRun.objects.exists()
+    response = signed_in(staff[allowed]).post(reverse(url_name))
+    assert response.status_code == 302
+    assert EvaluationRun.objects.filter(service=service).count() == 1
 
 
 @pytest.mark.parametrize("url_name", sorted(n for n, (_, names_run) in PAGES.items() if names_run))
+@pytest.mark.db_engine
 def test_another_service_s_run_is_not_found(
     other_service: Service,
     staff: dict[Role, User],
@@ -120,6 +135,7 @@ def test_another_service_s_run_is_not_found(
     assert not AuditEvent.objects.filter(action=Action.VIEW_EVALUATION).exists()
 
 
+@pytest.mark.db_engine
 def test_the_overview_shows_only_the_service_s_own_runs(
     service: Service,
     other_service: Service,
@@ -142,6 +158,7 @@ def test_the_overview_shows_only_the_service_s_own_runs(
         ("evaluation:html", "evaluation.html"),
     ],
 )
+@pytest.mark.db_engine
 def test_viewing_a_result_is_audited(
     service: Service,
     staff: dict[Role, User],
@@ -157,6 +174,7 @@ def test_viewing_a_result_is_audited(
     assert event.detail == {"what": what}
 
 
+@pytest.mark.db_engine
 def test_starting_a_run_is_audited(
     service: Service, staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
 ) -> None:

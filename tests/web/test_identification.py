@@ -53,6 +53,8 @@ from hiu.web.identification.schedule import due_as_of, months_before
 from hiu.web.identification.services import start_run
 from hiu.web.identification.status import Mark, RunStatus, Trigger
 
+pytestmark = pytest.mark.db_engine
+
 ADA, BEN, CARA, YAN, DEE = (str(n) for n in synthetic_nhs_numbers(np.arange(5), 3))
 NUMBERS = {"Ada": ADA, "Ben": BEN, "Cara": CARA, "Yan": YAN, "Dee": DEE}
 JANUARY = dt.date(2025, 1, 31)

@@ -32,6 +32,8 @@ from hiu.web.imports.models import ImportJob
 from hiu.web.imports.running import UNEXPECTED_FAILURE, ProgressRecorder
 from hiu.web.imports.status import ImportStatus
 
+pytestmark = pytest.mark.db_engine
+
 GOOD, SECOND, FUTURE = (str(n) for n in synthetic_nhs_numbers(np.arange(3), 0))
 BAD_NHS_NUMBER = "9000000001"  # fails the Modulus 11 check
 HEADER = (

@@ -49,6 +49,8 @@ from hiu.web.interventions.services import (
     save_type,
 )
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = timezone.localdate()
 AGO = lambda days: TODAY - dt.timedelta(days=days)  # noqa: E731
 

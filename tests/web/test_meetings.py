@@ -22,6 +22,8 @@ from hiu.web.meetings import services
 from hiu.web.meetings.models import Meeting, MeetingKind
 from hiu.web.meetings.presenters import discussed_line
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = timezone.localdate()
 
 

@@ -36,6 +36,8 @@ from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremQuestionnaire
 from hiu.web.outcomes.questionnaire import STANDARD, current_questionnaire
 from hiu.web.plans.models import ActionPlan, Goal
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = timezone.localdate()
 THIS_QUARTER = quarter_of(TODAY)
 LAST_QUARTER = Quarter(

@@ -38,6 +38,8 @@ from hiu.web.plans.models import (
 )
 from hiu.web.plans.services import GoalLine, Refused
 
+pytestmark = pytest.mark.db_engine
+
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
 ALL_STATEMENTS = {"share_information", "access_records", "referrals", "obtain_information"}

@@ -17,7 +17,7 @@ from hiu.web.clients.models import Client
 from hiu.web.clients.sections import CLIENT_PAGES
 from hiu.web.plans.models import Consent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.reports import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 Run = Callable[..., Result]
 

@@ -55,7 +55,7 @@ from hiu.web.reports.gather import service_facts
 from hiu.web.reports.models import ServiceTarget
 from hiu.web.screening.models import Decision, DeclineReason, ScreeningDecision
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 PERIOD = parse_period("2026Q3")
 TODAY = dt.date(2026, 10, 15)

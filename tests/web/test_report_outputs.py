@@ -46,7 +46,7 @@ from hiu.web.reports.gather import service_facts
 
 # Marked so that pytest-django sets the test database up (it sets up only the databases that
 # marked tests use); the demo itself is made once, by the module's fixture.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 PERIOD = "2026Q3"
 TODAY = dt.date(2026, 10, 15)

@@ -18,6 +18,8 @@ from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.reports import targets
 from hiu.web.reports.models import ServiceTarget
 
+pytestmark = pytest.mark.db_engine
+
 
 @pytest.fixture
 def lead(staff: dict[Role, User], signed_in: Callable[[User], HttpClient]) -> HttpClient:

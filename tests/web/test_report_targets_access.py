@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from access_support import named_urls
+from access_support import declared_roles, http_cases, named_urls, table_cases
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -27,7 +27,6 @@ PAGES: dict[str, tuple[dict[str, str], dict[str, str] | None]] = {
     "reports:target": ({"kpi": "new_referrals"}, {"value": "25"}),
 }
 ALLOWED = frozenset({Role.SERVICE_LEAD})
-ALL_ROLES = sorted(Role, key=lambda r: r.name)
 
 
 def test_every_targets_page_is_in_the_access_table() -> None:
@@ -47,32 +46,40 @@ def test_signed_out_people_are_sent_to_sign_in(
     assert not ServiceTarget.objects.exists()
 
 
-@pytest.mark.parametrize("role", ALL_ROLES)
-@pytest.mark.parametrize("url_name", sorted(PAGES))
+@pytest.mark.parametrize(("url_name", "roles"), table_cases(dict.fromkeys(PAGES, ALLOWED)))
+def test_each_page_declares_the_roles_in_the_table(url_name: str, roles: frozenset[Role]) -> None:
+    assert declared_roles(url_name) == roles
+
+
+@pytest.mark.parametrize(
+    ("url_name", "allowed", "refused"), http_cases(dict.fromkeys(PAGES, ALLOWED))
+)
+@pytest.mark.db_engine
 def test_only_the_service_lead_opens_and_changes_targets(
     staff: dict[Role, User],
     signed_in: Callable[[User], HttpClient],
     service: Service,
     url_name: str,
-    role: Role,
+    allowed: Role,
+    refused: Role,
 ) -> None:
-    browser = signed_in(staff[role])
     kwargs, data = PAGES[url_name]
     url = reverse(url_name, kwargs=kwargs)
-    allowed = role in ALLOWED
-    response = browser.get(url)
-    assert response.status_code == (200 if allowed else 403)
-    assert (b"Reduction in A&amp;E attendances" in response.content) == (
-        allowed and url_name == "reports:targets"
-    )
-    if data is not None:
-        response = browser.post(url, data)
-        assert response.status_code == (302 if allowed else 403)
-        assert ServiceTarget.objects.exists() == allowed
-        changes = AuditEvent.objects.filter(action=Action.CHANGE_TARGETS)
-        assert [(e.actor, e.object_id) for e in changes] == (
-            [(staff[role], str(service.pk))] if allowed else []
+    for role in (refused, allowed):
+        browser = signed_in(staff[role])
+        response = browser.get(url)
+        assert response.status_code == (200 if role == allowed else 403)
+        assert (b"Reduction in A&amp;E attendances" in response.content) == (
+            role == allowed and url_name == "reports:targets"
         )
+        if data is not None:
+            response = browser.post(url, data)
+            assert response.status_code == (302 if role == allowed else 403)
+            assert ServiceTarget.objects.exists() == (role == allowed)
+            changes = AuditEvent.objects.filter(action=Action.CHANGE_TARGETS)
+            assert [(e.actor, e.object_id) for e in changes] == (
+                [(staff[role], str(service.pk))] if role == allowed else []
+            )
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.IG_LEAD])
@@ -86,6 +93,7 @@ def test_commissioners_and_ig_leads_are_refused_every_targets_page(
         assert browser.post(url, data or {}).status_code == 403
 
 
+@pytest.mark.db_engine
 def test_a_lead_changes_only_their_own_services_targets(
     make_user: Callable[..., User],
     signed_in: Callable[[User], HttpClient],
@@ -108,6 +116,7 @@ def test_a_lead_changes_only_their_own_services_targets(
     assert ServiceTarget.objects.filter(service=service).get().value == 50
 
 
+@pytest.mark.db_engine
 def test_an_unknown_kpi_is_not_found(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient]
 ) -> None:

@@ -20,7 +20,7 @@ from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.reports import presenters, services
 from hiu.web.reports.models import IssuedReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 #: The day the tests run on: 2026Q3 has ended, 2026Q4 has begun.
 TODAY = dt.date(2026, 10, 15)

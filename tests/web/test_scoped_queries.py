@@ -13,7 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import hiu.web
+
+pytestmark = pytest.mark.db_engine
 
 WEB = Path(hiu.web.__file__).parent
 UNSCOPED = re.compile(

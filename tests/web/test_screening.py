@@ -42,6 +42,8 @@ from hiu.web.screening.services import (
     record_referral,
 )
 
+pytestmark = pytest.mark.db_engine
+
 # NHS numbers that pass Modulus 11 (synthetic, in the 999 range).
 VALID = ["9992000007", "9992000015", "9992000023", "9992000031", "9992000058", "9992000066"]
 

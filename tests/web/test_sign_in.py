@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
@@ -13,6 +14,8 @@ from django.urls import reverse
 from hiu.web import settings as production_settings
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
+
+pytestmark = pytest.mark.db_engine
 
 
 def test_the_sign_in_page_is_open_to_everyone(client: HttpClient) -> None:
