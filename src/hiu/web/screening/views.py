@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -21,6 +22,7 @@ from hiu.web.clients.models import Client
 from hiu.web.form_errors import error_texts
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
+from hiu.web.record_views import bind, record_form
 from hiu.web.refused import Refused
 from hiu.web.screening.forms import (
     AddReasonForm,
@@ -28,7 +30,7 @@ from hiu.web.screening.forms import (
     RenameReasonForm,
     ScreeningForm,
 )
-from hiu.web.screening.models import Decision, Referral, ScreeningDecision
+from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.presenters import (
     person_screening_page,
     quarter_heading,
@@ -140,22 +142,32 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     service = found.run.service
     reasons = [reason for reason in reasons_for(service) if reason.active]
     staff = allocatable_staff(service)
-    form = ScreeningForm(
-        request.POST if request.method == "POST" else None, reasons=reasons, staff=staff
+
+    def saved(made: ScreeningDecision) -> str:
+        name = found.full_name or "The person"
+        if made.decision == Decision.ACCEPT:
+            return f"{name} accepted: their episode of support is open, in contacting"
+        return f"{name} declined, with the reason recorded"
+
+    return record_form(
+        request,
+        bind(request, ScreeningForm, reasons=reasons, staff=staff),
+        save=lambda form: screen_person(found, form.screening(), by=request.user, request=request),
+        saved=saved,
+        then=redirect("screening:run", run_id=found.run_id),
+        show=lambda form: _person_page(request, found, form, may_screen, reasons, staff),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = screen_person(found, form.screening(), by=request.user, request=request)
-        except Refused as refused:
-            refused.put_on(form)
-        else:
-            name = found.full_name or "The person"
-            if made.decision == Decision.ACCEPT:
-                text = f"{name} accepted: their episode of support is open, in contacting"
-            else:
-                text = f"{name} declined, with the reason recorded"
-            messages.success(request, text)
-            return redirect("screening:run", run_id=found.run_id)
+
+
+def _person_page(
+    request: AuthenticatedHttpRequest,
+    found: IdentifiedPerson,
+    form: ScreeningForm,
+    may_screen: bool,
+    reasons: list[DeclineReason],
+    staff: list[User],
+) -> HttpResponse:
+    service = found.run.service
     if request.method != "POST":
         record(
             Action.VIEW_IDENTIFIED_LIST,
@@ -291,19 +303,16 @@ def referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*REFERRAL_ROLES)
 def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
-    if request.method != "POST":
-        form = ReferralForm(initial=ReferralForm.initial_now())
-        return _referral_form(request, form)
-    form = ReferralForm(request.POST)
-    if not form.is_valid():
-        return _referral_form(request, form)
-    try:
-        referral = record_referral(service, form.details(), by=request.user, request=request)
-    except Refused as refused:
-        refused.put_on(form)
-        return _referral_form(request, form)
-    messages.success(request, "Referral recorded")
-    return redirect(referral_url(referral))
+    return record_form(
+        request,
+        bind(request, ReferralForm, ReferralForm.initial_now),
+        save=lambda form: record_referral(
+            service, form.details(), by=request.user, request=request
+        ),
+        saved="Referral recorded",
+        then=lambda referral: redirect(referral_url(referral)),
+        show=lambda form: _referral_form(request, form),
+    )
 
 
 def _referral_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
