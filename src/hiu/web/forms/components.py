@@ -178,6 +178,33 @@ def checkboxes(
     return _with(params, extra)
 
 
+def select(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    default: str = "",
+    choices: Iterable[tuple[Any, str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A select of the field's choices; ``default`` is chosen while the field has no value."""
+    listed = choices if choices is not None else getattr(bound.field, "choices", [])
+    chosen = bound.value()
+    if chosen in (None, ""):
+        chosen = default
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label},
+        "hint": _hint(hint),
+        "items": [
+            {"value": value, "text": text, "selected": _checked(value, chosen)}
+            for value, text in listed
+        ],
+        "errorMessage": error_message(bound),
+    }
+    return _with(params, extra)
+
+
 def text_input(
     bound: BoundField,
     label: str,

@@ -29,12 +29,6 @@ from hiu.web.plans.forms import (
     WithdrawConsentForm,
 )
 from hiu.web.plans.models import (
-    CONSENT_STATEMENTS,
-    ConsentLevel,
-    Need,
-    Progress,
-    Readiness,
-    RiskLevel,
     current_consent,
     sharing_stopped_on,
 )
@@ -126,8 +120,6 @@ def _consent_form(
         review_months=months,
         example_review=default_review_on(client, _today()),
         latest=current_consent(client),
-        statements=CONSENT_STATEMENTS,
-        levels=ConsentLevel.choices,
     )
 
 
@@ -207,14 +199,6 @@ def assess(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             "assess",
             "assess",
             form,
-            needs=Need.choices,
-            readiness=Readiness.choices,
-            risk_levels=RiskLevel.choices,
-            risk_fields=[
-                ("risk_to_self", "Risk to themselves"),
-                ("risk_to_others", "Risk to others"),
-                ("risk_to_staff", "Risk to staff (lone working)"),
-            ],
         ),
         fallback="own_account",
     )
@@ -267,7 +251,6 @@ def edit_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
             "edit_plan",
             form,
             plan=plan,
-            progress=Progress.choices,
             rows=range(form.row_count),
         ),
         fallback="goal_0_description",
