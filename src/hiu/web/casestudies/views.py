@@ -23,7 +23,7 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.casestudies import services
 from hiu.web.casestudies.forms import CaseStudyForm, ConsentForm, SharingForm, WithdrawForm
-from hiu.web.casestudies.models import CaseStudy, ConsentWay
+from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.presenters import client_case_studies, list_rows
 from hiu.web.casestudies.querysets import case_studies_of, case_studies_of_client, case_study_of
 from hiu.web.clients.models import Client
@@ -162,7 +162,6 @@ def consent(request: AuthenticatedHttpRequest, client_id: int, case_study_id: in
             "case_study_consent",
             form=form,
             case_study=case_study,
-            ways=ConsentWay.choices,
         ),
     )
 

@@ -56,7 +56,6 @@ def _render(
 ) -> HttpResponse:
     """A page of the client's record. Each shows who they are, so each showing is audited."""
     page = template.removeprefix("episodes/").removesuffix(".jinja")
-    context.setdefault("errors", {})
     return render(request, template, {"header": record_header(request, client, page), **context})
 
 
@@ -107,7 +106,7 @@ def move(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         saved=lambda note: note,
         then=redirect(_page_url(client.pk)),
         show=lambda form: _render(
-            request, "episodes/move.jinja", client, form=form, episode=episode, errors=form.errors
+            request, "episodes/move.jinja", client, form=form, episode=episode
         ),
     )
 
@@ -150,7 +149,7 @@ def holding_check(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         saved=saved,
         then=redirect(_page_url(episode.client_id)),
         show=lambda form: _render(
-            request, "episodes/holding_check.jinja", episode.client, form=form, errors=form.errors
+            request, "episodes/holding_check.jinja", episode.client, form=form
         ),
     )
 
@@ -176,9 +175,7 @@ def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpRespo
         ),
         saved=f"The {due.months}-month follow-up has been recorded.",
         then=redirect(_page_url(client.pk)),
-        show=lambda form: _render(
-            request, "episodes/follow_up.jinja", client, form=form, due=due, errors=form.errors
-        ),
+        show=lambda form: _render(request, "episodes/follow_up.jinja", client, form=form, due=due),
     )
 
 
@@ -193,9 +190,7 @@ def reopen(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         ),
         saved=f"{client.given_name}'s case is open again, as a new episode.",
         then=redirect(_page_url(client.pk)),
-        show=lambda form: _render(
-            request, "episodes/reopen.jinja", client, form=form, errors=form.errors
-        ),
+        show=lambda form: _render(request, "episodes/reopen.jinja", client, form=form),
         fallback="reason",
     )
 
@@ -221,7 +216,6 @@ def dismiss(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
             alert.client,
             form=form,
             alert=alert,
-            errors=form.errors,
         ),
         fallback="reason",
     )
@@ -248,5 +242,5 @@ def pathway(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "episodes/pathway.jinja",
-        {"form": form, "service": service, "errors": form.errors},
+        {"form": form, "service": service},
     )

@@ -19,11 +19,10 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
-from hiu.web.form_errors import error_texts
 from hiu.web.formatting import format_nhs_number
 from hiu.web.meetings import services
 from hiu.web.meetings.forms import MeetingForm
-from hiu.web.meetings.models import Meeting, MeetingKind
+from hiu.web.meetings.models import Meeting
 from hiu.web.meetings.presenters import meeting_page, meeting_rows
 from hiu.web.meetings.querysets import clients_to_discuss, meeting_of, meetings_of
 from hiu.web.record_views import bind, record_form
@@ -86,8 +85,6 @@ def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
             {
                 "service": service,
                 "form": form,
-                "errors": error_texts(form),
-                "kinds": MeetingKind.choices,
                 "choices": choices,
             },
         ),
