@@ -129,7 +129,7 @@ def _type_page(
         show=lambda form: render(
             request,
             "interventions/type.jinja",
-            {"service": service, "item": item, "form": form, "errors": form.error_texts()},
+            {"service": service, "item": item, "form": form},
         ),
     )
 
@@ -204,7 +204,6 @@ def _detail_page(
         "header": record_header(request, found, "intervention"),
         "page": intervention_detail(intervention),
         "form": form,
-        "errors": form.error_texts() if form.is_bound else {},
     }
     return render(request, "interventions/detail.jinja", context)
 
@@ -427,9 +426,7 @@ def befriending_detail(request: AuthenticatedHttpRequest, intervention_id: int) 
         "referral": referral,
         "visits": befriending_visits(intervention),
         "visit_form": visit_form,
-        "visit_errors": visit_form.error_texts() if visit_form.is_bound else {},
         "volunteer_form": volunteer_form,
-        "volunteer_errors": volunteer_form.error_texts() if volunteer_form.is_bound else {},
     }
     return render(request, "interventions/befriending_detail.jinja", context)
 
