@@ -35,12 +35,11 @@ from hiu.web.contacts.letters import (
     template_for,
     templates_of,
 )
-from hiu.web.contacts.models import Channel, LetterKind, Visit
+from hiu.web.contacts.models import LetterKind, Visit
 from hiu.web.contacts.presenters import TEMPLATE_ROLES, VISITING_ROLES, contact_log, visits_page
 from hiu.web.contacts.querysets import letters_visible_to, visits_visible_to
 from hiu.web.contacts.services import check_in, check_out, record_contact
 from hiu.web.contacts.wording import PLACEHOLDERS
-from hiu.web.form_errors import error_texts
 from hiu.web.record_views import bind, open_record, record_form, record_page
 from hiu.web.refused import Refused
 
@@ -96,7 +95,6 @@ def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             "contacts/new.jinja",
             client_id=found.pk,
             form=form,
-            channels=Channel.choices,
             run=run_for(found),
         ),
         fallback="at_time",
@@ -190,7 +188,6 @@ def template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         "service": service,
         "template": current,
         "form": form,
-        "errors": error_texts(form),
         "placeholders": PLACEHOLDERS,
     }
     return render(request, "contacts/template.jinja", context)
@@ -269,6 +266,5 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         "header": record_header(request, visit.client, "visit_check_out"),
         "visit": visit,
         "form": form,
-        "errors": error_texts(form) if form.is_bound else {},
     }
     return render(request, "contacts/check_out.jinja", context)
