@@ -28,7 +28,6 @@ from django.shortcuts import render
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change, client_to_read, record_header
-from hiu.web.form_errors import error_texts
 from hiu.web.refused import Refused
 
 F = TypeVar("F", bound=forms.BaseForm)
@@ -93,8 +92,5 @@ def record_page(
 ) -> HttpResponse:
     """A page of the client's record, drawn in its frame: showing it writes that it was
     viewed (once a request)."""
-    form = context.get("form")
-    if isinstance(form, forms.BaseForm):
-        context.setdefault("errors", error_texts(form))
     context["header"] = record_header(request, client, page)
     return render(request, template, context)

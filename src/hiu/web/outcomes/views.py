@@ -25,7 +25,6 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change
-from hiu.web.form_errors import error_texts
 from hiu.web.outcomes import services
 from hiu.web.outcomes.forms import (
     BLANK_QUESTIONS,
@@ -62,7 +61,6 @@ def _record_page(
         client,
         page,
         f"outcomes/{template}.jinja",
-        points=PointInCare.choices,
         today=_today(),
         **context,
     )
@@ -252,7 +250,6 @@ def questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "current": current,
                 "versions": version_rows(service),
                 "form": form,
-                "errors": error_texts(form),
                 "rows": range(form.row_count),
             },
         ),
