@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -19,7 +18,6 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record, record_client_view
 from hiu.web.clients.models import Client
-from hiu.web.form_errors import error_texts
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
 from hiu.web.record_views import bind, record_form
@@ -30,7 +28,7 @@ from hiu.web.screening.forms import (
     RenameReasonForm,
     ScreeningForm,
 )
-from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
+from hiu.web.screening.models import Decision, Referral, ScreeningDecision
 from hiu.web.screening.presenters import (
     person_screening_page,
     quarter_heading,
@@ -155,7 +153,7 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
         save=lambda form: screen_person(found, form.screening(), by=request.user, request=request),
         saved=saved,
         then=redirect("screening:run", run_id=found.run_id),
-        show=lambda form: _person_page(request, found, form, may_screen, reasons, staff),
+        show=lambda form: _person_page(request, found, form, may_screen),
     )
 
 
@@ -164,8 +162,6 @@ def _person_page(
     found: IdentifiedPerson,
     form: ScreeningForm,
     may_screen: bool,
-    reasons: list[DeclineReason],
-    staff: list[User],
 ) -> HttpResponse:
     service = found.run.service
     if request.method != "POST":
@@ -196,10 +192,7 @@ def _person_page(
     context: dict[str, Any] = {
         "page": page,
         "form": form,
-        "errors": error_texts(form) if form.is_bound else {},
         "may_screen": may_screen and decision is None,
-        "reasons": reasons,
-        "staff": staff,
     }
     return render(request, "screening/person.jinja", context)
 
@@ -250,7 +243,7 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
             if action == "add":
                 add_form.add_error("label", str(refused))
             elif action == "rename":
-                rename_form.add_error("label" if refused.field else None, str(refused))
+                rename_form.add_error("label", str(refused))
             else:
                 problem = str(refused)
     used = dict(
@@ -265,8 +258,6 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": reason_rows(everything, used),
         "add_form": add_form,
         "rename_form": rename_form,
-        "add_errors": error_texts(add_form) if add_form.is_bound else {},
-        "rename_errors": error_texts(rename_form) if rename_form.is_bound else {},
         "problem": problem,
     }
     return render(request, "screening/reasons.jinja", context)
@@ -316,7 +307,7 @@ def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _referral_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
-    context = {"form": form, "errors": error_texts(form) if form.is_bound else {}}
+    context = {"form": form}
     return render(request, "screening/new_referral.jinja", context)
 
 
