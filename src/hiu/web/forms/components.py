@@ -263,6 +263,24 @@ def character_count(
     return _with(params, extra)
 
 
+def file_upload(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    size: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A file input: no value is shown, since a browser never sends a file back."""
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label, "size": size} if size else {"text": label},
+        "hint": _hint(hint),
+        "errorMessage": error_message(bound),
+    }
+    return _with(params, extra)
+
+
 def error_summary(
     form: forms.BaseForm | Mapping[str, list[str]] | None,
     anchors: Mapping[str, str] | None = None,
