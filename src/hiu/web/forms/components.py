@@ -226,6 +226,25 @@ def text_input(
     return _with(params, extra)
 
 
+def password_input(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    classes: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A password box: what was typed is never sent back to the page."""
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label},
+        "hint": _hint(hint),
+        "classes": classes or None,
+        "errorMessage": error_message(bound),
+    }
+    return _with(params, extra)
+
+
 def textarea(
     bound: BoundField,
     label: str,
