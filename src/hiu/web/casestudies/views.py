@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -25,13 +23,12 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.casestudies import services
 from hiu.web.casestudies.forms import CaseStudyForm, ConsentForm, SharingForm, WithdrawForm
-from hiu.web.casestudies.models import CaseStudy, ConsentWay
+from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.presenters import client_case_studies, list_rows
 from hiu.web.casestudies.querysets import case_studies_of, case_studies_of_client, case_study_of
-from hiu.web.casestudies.services import Refused
 from hiu.web.clients.models import Client
-from hiu.web.clients.record import client_to_change, record_header
-from hiu.web.form_errors import error_texts
+from hiu.web.clients.record import client_to_change
+from hiu.web.record_views import bind, record_form, record_page
 
 READERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 WRITERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER)
@@ -43,15 +40,7 @@ def _record_page(
     request: AuthenticatedHttpRequest, client: Client, template: str, page: str, **context: Any
 ) -> HttpResponse:
     """Render a page of the client's record; its frame writes that it was viewed."""
-    form = context.get("form")
-    context["errors"] = error_texts(form) if form is not None else {}
-    context["header"] = record_header(request, client, page)
-    return render(request, f"casestudies/{template}.jinja", context)
-
-
-def _refuse(form: forms.Form, refusal: Refused) -> None:
-    """Put each message on its field, or on the form as a whole."""
-    refusal.put_on(form)
+    return record_page(request, client, page, f"casestudies/{template}.jinja", **context)
 
 
 def _case_study(request: AuthenticatedHttpRequest, client: Client, case_study_id: int) -> CaseStudy:
@@ -85,69 +74,65 @@ def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
 @role_required(*WRITERS)
 def write(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
-    if request.method != "POST":
-        form = CaseStudyForm(initial={"written_on": timezone.localdate()})
-    else:
-        form = CaseStudyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.write_case_study(
-                    client,
-                    by=request.user,
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    written_on=form.cleaned_data["written_on"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal)
-            else:
-                messages.success(request, "Case study saved")
-                return redirect("casestudies:client", client_id=client.pk)
-    return _record_page(request, client, "write", "write_case_study", form=form, case_study=None)
+    return record_form(
+        request,
+        bind(request, CaseStudyForm, lambda: {"written_on": timezone.localdate()}),
+        save=lambda form: services.write_case_study(
+            client,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            written_on=form.cleaned_data["written_on"],
+            request=request,
+        ),
+        saved="Case study saved",
+        then=redirect("casestudies:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request, client, "write", "write_case_study", form=form, case_study=None
+        ),
+    )
 
 
 @role_required(*WRITERS)
 def edit(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
-    if request.method != "POST":
-        form = CaseStudyForm(
-            initial={
+    had_consent = case_study.consent_given_on is not None
+
+    def saved(changed: list[str]) -> str:
+        if not changed:
+            return "Nothing changed"
+        if case_study.consent_given_on is None and had_consent:
+            return (
+                "Case study saved. The client's consent was for the words as they were: "
+                "record their consent to this version before it can be shared"
+            )
+        return "Case study saved"
+
+    return record_form(
+        request,
+        bind(
+            request,
+            CaseStudyForm,
+            lambda: {
                 "title": case_study.title,
                 "text": case_study.text,
                 "written_on": case_study.written_on,
-            }
-        )
-    else:
-        form = CaseStudyForm(request.POST)
-        had_consent = case_study.consent_given_on is not None
-        if form.is_valid():
-            try:
-                changed = services.edit_case_study(
-                    case_study,
-                    by=request.user,
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    written_on=form.cleaned_data["written_on"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal)
-            else:
-                if not changed:
-                    messages.success(request, "Nothing changed")
-                elif case_study.consent_given_on is None and had_consent:
-                    messages.success(
-                        request,
-                        "Case study saved. The client's consent was for the words as they were: "
-                        "record their consent to this version before it can be shared",
-                    )
-                else:
-                    messages.success(request, "Case study saved")
-                return redirect("casestudies:client", client_id=client.pk)
-    return _record_page(
-        request, client, "write", "edit_case_study", form=form, case_study=case_study
+            },
+        ),
+        save=lambda form: services.edit_case_study(
+            case_study,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            written_on=form.cleaned_data["written_on"],
+            request=request,
+        ),
+        saved=saved,
+        then=redirect("casestudies:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request, client, "write", "edit_case_study", form=form, case_study=case_study
+        ),
     )
 
 
@@ -158,32 +143,26 @@ def edit(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) 
 def consent(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
-    if request.method != "POST":
-        form = ConsentForm(initial={"given_on": timezone.localdate()})
-    else:
-        form = ConsentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_consent(
-                    case_study,
-                    by=request.user,
-                    given_on=form.cleaned_data["given_on"],
-                    way=form.cleaned_data["way"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal)
-            else:
-                messages.success(request, "Consent to share the case study recorded")
-                return redirect("casestudies:client", client_id=client.pk)
-    return _record_page(
+    return record_form(
         request,
-        client,
-        "consent",
-        "case_study_consent",
-        form=form,
-        case_study=case_study,
-        ways=ConsentWay.choices,
+        bind(request, ConsentForm, lambda: {"given_on": timezone.localdate()}),
+        save=lambda form: services.record_consent(
+            case_study,
+            by=request.user,
+            given_on=form.cleaned_data["given_on"],
+            way=form.cleaned_data["way"],
+            request=request,
+        ),
+        saved="Consent to share the case study recorded",
+        then=redirect("casestudies:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request,
+            client,
+            "consent",
+            "case_study_consent",
+            form=form,
+            case_study=case_study,
+        ),
     )
 
 
@@ -191,25 +170,17 @@ def consent(request: AuthenticatedHttpRequest, client_id: int, case_study_id: in
 def withdraw(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
-    if request.method != "POST":
-        form = WithdrawForm(initial={"withdrawn_on": timezone.localdate()})
-    else:
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.withdraw_consent(
-                    case_study,
-                    by=request.user,
-                    on=form.cleaned_data["withdrawn_on"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal)
-            else:
-                messages.success(request, "Withdrawal of consent recorded")
-                return redirect("casestudies:client", client_id=client.pk)
-    return _record_page(
-        request, client, "withdraw", "case_study_withdraw", form=form, case_study=case_study
+    return record_form(
+        request,
+        bind(request, WithdrawForm, lambda: {"withdrawn_on": timezone.localdate()}),
+        save=lambda form: services.withdraw_consent(
+            case_study, by=request.user, on=form.cleaned_data["withdrawn_on"], request=request
+        ),
+        saved="Withdrawal of consent recorded",
+        then=redirect("casestudies:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request, client, "withdraw", "case_study_withdraw", form=form, case_study=case_study
+        ),
     )
 
 
@@ -217,24 +188,25 @@ def withdraw(request: AuthenticatedHttpRequest, client_id: int, case_study_id: i
 def sharing(request: AuthenticatedHttpRequest, client_id: int, case_study_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     case_study = _case_study(request, client, case_study_id)
-    if request.method != "POST":
-        form = SharingForm(initial={"shareable": "yes" if case_study.shareable else "no"})
-    else:
-        form = SharingForm(request.POST)
-        if form.is_valid():
-            shareable = form.cleaned_data["shareable"] == "yes"
-            services.set_shareable(
-                case_study, by=request.user, shareable=shareable, request=request
-            )
-            messages.success(
-                request,
-                "Case study marked as ready to share"
-                if shareable
-                else "Case study marked as not to be shared",
-            )
-            return redirect("casestudies:client", client_id=client.pk)
-    return _record_page(
-        request, client, "sharing", "case_study_sharing", form=form, case_study=case_study
+
+    def save(form: SharingForm) -> bool:
+        shareable: bool = form.cleaned_data["shareable"] == "yes"
+        services.set_shareable(case_study, by=request.user, shareable=shareable, request=request)
+        return shareable
+
+    return record_form(
+        request,
+        bind(request, SharingForm, lambda: {"shareable": "yes" if case_study.shareable else "no"}),
+        save=save,
+        saved=lambda shareable: (
+            "Case study marked as ready to share"
+            if shareable
+            else "Case study marked as not to be shared"
+        ),
+        then=redirect("casestudies:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request, client, "sharing", "case_study_sharing", form=form, case_study=case_study
+        ),
     )
 
 

@@ -10,9 +10,10 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.caseload import allocatable_workers
 from hiu.web.clients.models import Client
+from hiu.web.refused import Refused
 
 
-class CannotAllocate(ValueError):
+class CannotAllocate(Refused):
     """The chosen person cannot take the client; the message is for the service lead."""
 
 

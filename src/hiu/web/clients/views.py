@@ -3,7 +3,7 @@ changes from services, and every read of a record is audited (``record.client_to
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -27,11 +27,12 @@ from hiu.web.clients.due import tasks_for
 from hiu.web.clients.forms import AllocateForm, SearchForm, TaskFilterForm
 from hiu.web.clients.models import Client
 from hiu.web.clients.presenters import activity_page, client_summary
-from hiu.web.clients.record import client_to_change, client_to_read, record_header
+from hiu.web.clients.record import client_to_read, record_header
 from hiu.web.clients.search import search_clients
-from hiu.web.clients.services import CannotAllocate, allocate
+from hiu.web.clients.services import allocate
 from hiu.web.imports.files import activity_store
 from hiu.web.interventions.marks import intervention_marks
+from hiu.web.record_views import bind, open_record, record_form, record_page
 
 PAGE_SIZE = 25
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -66,36 +67,32 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.SERVICE_LEAD)
 def allocate_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     service = _own_service(request)
-    if request.method == "POST":
-        client = client_to_change(request, client_id)
-    else:
-        client = client_to_read(request, client_id, page="allocate")
+    client = open_record(request, client_id, "allocate")
     workers = allocatable_workers(service)
     loads = active_loads(service, Client.objects.visible_to(request.user))
-    form = AllocateForm(
-        request.POST if request.method == "POST" else None,
-        workers=workers,
-        loads=loads,
-        initial={"case_manager": str(client.case_manager_id or "")},
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: AllocateForm) -> User:
         chosen = form.chosen()
-        try:
-            allocate(client, chosen, by=request.user, request=request)
-        except CannotAllocate as problem:
-            form.add_error("case_manager", str(problem))
-        else:
-            messages.success(
-                request, f"{client.full_name} is now allocated to {person_name(chosen)}"
-            )
-            return redirect("clients:team")
-    context = {
-        "client": client,
-        "header": record_header(request, client, "allocate"),
-        "form": form,
-        "errors": form.errors,
-    }
-    return render(request, "clients/allocate.jinja", context)
+        allocate(client, chosen, by=request.user, request=request)
+        return chosen
+
+    return record_form(
+        request,
+        bind(
+            request,
+            AllocateForm,
+            lambda: {"case_manager": str(client.case_manager_id or "")},
+            workers=workers,
+            loads=loads,
+        ),
+        save=save,
+        saved=lambda chosen: f"{client.full_name} is now allocated to {person_name(chosen)}",
+        then=redirect("clients:team"),
+        show=lambda form: record_page(
+            request, client, "allocate", "clients/allocate.jinja", client=client, form=form
+        ),
+        fallback="case_manager",
+    )
 
 
 @role_required(*CASEWORK)
@@ -133,7 +130,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     results = None
     if request.method == "POST" and form.is_valid():
         results = search_clients(request, request.user, form.search)
-    context = {"form": form, "errors": form.errors, "results": results}
+    context = {"form": form, "results": results}
     return render(request, "clients/search.jinja", context)
 
 

@@ -35,12 +35,12 @@ from hiu.web.contacts.letters import (
     template_for,
     templates_of,
 )
-from hiu.web.contacts.models import Channel, LetterKind, Visit
+from hiu.web.contacts.models import LetterKind, Visit
 from hiu.web.contacts.presenters import TEMPLATE_ROLES, VISITING_ROLES, contact_log, visits_page
 from hiu.web.contacts.querysets import letters_visible_to, visits_visible_to
 from hiu.web.contacts.services import check_in, check_out, record_contact
 from hiu.web.contacts.wording import PLACEHOLDERS
-from hiu.web.form_errors import error_texts
+from hiu.web.record_views import bind, open_record, record_form, record_page
 from hiu.web.refused import Refused
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -65,43 +65,40 @@ def _log_page(
 
 @role_required(*CASEWORK)
 def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        found = client_to_read(request, client_id, page="new_contact")
-        return _new_page(request, found, ContactForm(initial=ContactForm.initial_now()))
-    found = client_to_change(request, client_id)
-    form = ContactForm(request.POST)
-    if form.is_valid():
+    found = open_record(request, client_id, "new_contact")
+
+    def save(form: ContactForm) -> bool:
         data = form.cleaned_data
-        try:
-            record_contact(
-                found,
-                by=request.user,
-                at=data["at"],
-                channel=data["channel"],
-                reached=data["reached"] == "yes",
-                duration_minutes=data["duration"],
-                note=data["note"],
-                request=request,
-            )
-        except Refused as error:
-            form.add_error("at_time", str(error))
-        else:
-            what = "contact" if data["reached"] == "yes" else "attempt"
-            messages.success(request, f"The {what} is recorded")
-            return redirect("contacts:client", client_id=found.pk)
-    return _new_page(request, found, form)
+        reached: bool = data["reached"] == "yes"
+        record_contact(
+            found,
+            by=request.user,
+            at=data["at"],
+            channel=data["channel"],
+            reached=reached,
+            duration_minutes=data["duration"],
+            note=data["note"],
+            request=request,
+        )
+        return reached
 
-
-def _new_page(request: AuthenticatedHttpRequest, found: Client, form: ContactForm) -> HttpResponse:
-    context = {
-        "header": record_header(request, found, "new_contact"),
-        "client_id": found.pk,
-        "form": form,
-        "errors": error_texts(form),
-        "channels": Channel.choices,
-        "run": run_for(found),
-    }
-    return render(request, "contacts/new.jinja", context)
+    return record_form(
+        request,
+        bind(request, ContactForm, ContactForm.initial_now),
+        save=save,
+        saved=lambda reached: f"The {'contact' if reached else 'attempt'} is recorded",
+        then=redirect("contacts:client", client_id=found.pk),
+        show=lambda form: record_page(
+            request,
+            found,
+            "new_contact",
+            "contacts/new.jinja",
+            client_id=found.pk,
+            form=form,
+            run=run_for(found),
+        ),
+        fallback="at_time",
+    )
 
 
 @require_POST
@@ -191,7 +188,6 @@ def template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         "service": service,
         "template": current,
         "form": form,
-        "errors": error_texts(form),
         "placeholders": PLACEHOLDERS,
     }
     return render(request, "contacts/template.jinja", context)
@@ -204,44 +200,37 @@ def visits(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*VISITING_ROLES)
 def check_in_view(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        found = client_to_read(request, client_id, page="visit_check_in")
-        return _check_in_page(request, found, CheckInForm())
-    found = client_to_change(request, client_id)
-    form = CheckInForm(request.POST)
-    if form.is_valid():
+    found = open_record(request, client_id, "visit_check_in")
+
+    def save(form: CheckInForm) -> None:
         data = form.cleaned_data
-        try:
-            check_in(
-                found,
-                by=request.user,
-                place=data["place_text"],
-                expected_back_at=data["expected_back_at"],
-                escort=data["escort"] == "yes",
-                risk_note=data["risk_note"],
-                called_ahead=data["called_ahead"],
-                request=request,
-            )
-        except Refused as error:
-            form.add_error("back_time", str(error))
-        else:
-            messages.success(
-                request, "You are checked in. Check out here as soon as you are back safely"
-            )
-            return redirect("contacts:visits")
-    return _check_in_page(request, found, form)
+        check_in(
+            found,
+            by=request.user,
+            place=data["place_text"],
+            expected_back_at=data["expected_back_at"],
+            escort=data["escort"] == "yes",
+            risk_note=data["risk_note"],
+            called_ahead=data["called_ahead"],
+            request=request,
+        )
 
-
-def _check_in_page(
-    request: AuthenticatedHttpRequest, found: Client, form: CheckInForm
-) -> HttpResponse:
-    context = {
-        "header": record_header(request, found, "visit_check_in"),
-        "client_id": found.pk,
-        "form": form,
-        "errors": error_texts(form),
-    }
-    return render(request, "contacts/check_in.jinja", context)
+    return record_form(
+        request,
+        bind(request, CheckInForm),
+        save=save,
+        saved="You are checked in. Check out here as soon as you are back safely",
+        then=redirect("contacts:visits"),
+        show=lambda form: record_page(
+            request,
+            found,
+            "visit_check_in",
+            "contacts/check_in.jinja",
+            client_id=found.pk,
+            form=form,
+        ),
+        fallback="back_time",
+    )
 
 
 def _visit_to_close(request: AuthenticatedHttpRequest, visit_id: int) -> Visit:
@@ -277,6 +266,5 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         "header": record_header(request, visit.client, "visit_check_out"),
         "visit": visit,
         "form": form,
-        "errors": error_texts(form) if form.is_bound else {},
     }
     return render(request, "contacts/check_out.jinja", context)

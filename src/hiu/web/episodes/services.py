@@ -29,9 +29,10 @@ from hiu.web.episodes.models import (
     RelapseAlert,
 )
 from hiu.web.episodes.phases import Complexity, Phase, WayIn, allowed_moves
+from hiu.web.refused import Refused
 
 
-class MoveNotAllowed(ValueError):
+class MoveNotAllowed(Refused):
     """A move the pathway does not allow; its message is written for the person who asked."""
 
 

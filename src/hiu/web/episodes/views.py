@@ -34,6 +34,7 @@ from hiu.web.episodes.models import Episode, FollowUp, RelapseAlert
 from hiu.web.episodes.phases import Complexity, Phase
 from hiu.web.episodes.presenters import episodes_page
 from hiu.web.imports.files import activity_store
+from hiu.web.record_views import record_form
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 
@@ -55,7 +56,6 @@ def _render(
 ) -> HttpResponse:
     """A page of the client's record. Each shows who they are, so each showing is audited."""
     page = template.removeprefix("episodes/").removesuffix(".jinja")
-    context.setdefault("errors", {})
     return render(request, template, {"header": record_header(request, client, page), **context})
 
 
@@ -83,33 +83,31 @@ def move(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     episode = _open_episode(client_id, request)
     client = episode.client
     moves = services.moves_for(episode)
-    form = MoveForm(request.POST or None, moves=moves, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: MoveForm) -> str:
         to = Phase(form.cleaned_data["to"])
-        try:
-            services.move(
-                episode,
-                to,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-                request=request,
-            )
-        except services.MoveNotAllowed as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            note = f"{client.given_name} is now {to.label.lower()}."
-            if to == Phase.STEPPED_DOWN and form.cleaned_data["letters"]:
-                note += " " + services.step_down_letters(client, by=request.user, request=request)
-            messages.success(request, note)
-            return redirect(_page_url(client.pk))
-    return _render(
+        services.move(
+            episode,
+            to,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            on=form.cleaned_data["on"],
+            request=request,
+        )
+        note = f"{client.given_name} is now {to.label.lower()}."
+        if to == Phase.STEPPED_DOWN and form.cleaned_data["letters"]:
+            note += " " + services.step_down_letters(client, by=request.user, request=request)
+        return note
+
+    return record_form(
         request,
-        "episodes/move.jinja",
-        client,
-        form=form,
-        episode=episode,
-        errors=form.errors,
+        MoveForm(request.POST or None, moves=moves, initial={"on": timezone.localdate()}),
+        save=save,
+        saved=lambda note: note,
+        then=redirect(_page_url(client.pk)),
+        show=lambda form: _render(
+            request, "episodes/move.jinja", client, form=form, episode=episode
+        ),
     )
 
 
@@ -130,26 +128,29 @@ def holding_check(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     episode = _open_episode(client_id, request)
     if episode.phase != Phase.HOLDING:
         raise PermissionDenied
-    form = HoldingCheckForm(request.POST or None, initial={"checked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        check = services.record_holding_check(
+
+    def saved(check: Any) -> str:
+        events = (
+            check.ed_attendances + check.ambulance_incidents + check.nhs111_calls + check.admissions
+        )
+        return f"Holding check recorded: {events} urgent care event(s) in the month before it."
+
+    return record_form(
+        request,
+        HoldingCheckForm(request.POST or None, initial={"checked_on": timezone.localdate()}),
+        save=lambda form: services.record_holding_check(
             episode,
             by=request.user,
             checked_on=form.cleaned_data["checked_on"],
             note=form.cleaned_data["note"],
             store=activity_store(),
             request=request,
-        )
-        events = (
-            check.ed_attendances + check.ambulance_incidents + check.nhs111_calls + check.admissions
-        )
-        messages.success(
-            request,
-            f"Holding check recorded: {events} urgent care event(s) in the month before it.",
-        )
-        return redirect(_page_url(episode.client_id))
-    return _render(
-        request, "episodes/holding_check.jinja", episode.client, form=form, errors=form.errors
+        ),
+        saved=saved,
+        then=redirect(_page_url(episode.client_id)),
+        show=lambda form: _render(
+            request, "episodes/holding_check.jinja", episode.client, form=form
+        ),
     )
 
 
@@ -161,40 +162,37 @@ def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpRespo
         episode__client__in=Client.objects.visible_to(request.user),
     )
     client = due.episode.client
-    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.record_follow_up(
+    return record_form(
+        request,
+        FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()}),
+        save=lambda form: services.record_follow_up(
             due,
             by=request.user,
             done_on=form.cleaned_data["done_on"],
             note=form.cleaned_data["note"],
             store=activity_store(),
             request=request,
-        )
-        messages.success(request, f"The {due.months}-month follow-up has been recorded.")
-        return redirect(_page_url(client.pk))
-    return _render(
-        request, "episodes/follow_up.jinja", client, form=form, due=due, errors=form.errors
+        ),
+        saved=f"The {due.months}-month follow-up has been recorded.",
+        then=redirect(_page_url(client.pk)),
+        show=lambda form: _render(request, "episodes/follow_up.jinja", client, form=form, due=due),
     )
 
 
 @role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER)
 def reopen(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reopen_after_relapse(
-                client, by=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except services.MoveNotAllowed as refusal:
-            form.add_error("reason", str(refusal))
-        else:
-            messages.success(
-                request, f"{client.given_name}'s case is open again, as a new episode."
-            )
-            return redirect(_page_url(client.pk))
-    return _render(request, "episodes/reopen.jinja", client, form=form, errors=form.errors)
+    return record_form(
+        request,
+        ReopenForm(request.POST or None),
+        save=lambda form: services.reopen_after_relapse(
+            client, by=request.user, reason=form.cleaned_data["reason"], request=request
+        ),
+        saved=f"{client.given_name}'s case is open again, as a new episode.",
+        then=redirect(_page_url(client.pk)),
+        show=lambda form: _render(request, "episodes/reopen.jinja", client, form=form),
+        fallback="reason",
+    )
 
 
 @role_required(Role.SERVICE_LEAD, Role.CASE_MANAGER)
@@ -204,19 +202,22 @@ def dismiss(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
         pk=alert_id,
         client__in=Client.objects.visible_to(request.user),
     )
-    form = DismissForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dismiss_alert(
-                alert, by=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except services.MoveNotAllowed as refusal:
-            form.add_error("reason", str(refusal))
-        else:
-            messages.success(request, "The relapse alert has been dismissed.")
-            return redirect(_page_url(alert.client_id))
-    return _render(
-        request, "episodes/dismiss.jinja", alert.client, form=form, alert=alert, errors=form.errors
+    return record_form(
+        request,
+        DismissForm(request.POST or None),
+        save=lambda form: services.dismiss_alert(
+            alert, by=request.user, reason=form.cleaned_data["reason"], request=request
+        ),
+        saved="The relapse alert has been dismissed.",
+        then=redirect(_page_url(alert.client_id)),
+        show=lambda form: _render(
+            request,
+            "episodes/dismiss.jinja",
+            alert.client,
+            form=form,
+            alert=alert,
+        ),
+        fallback="reason",
     )
 
 
@@ -241,5 +242,5 @@ def pathway(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "episodes/pathway.jinja",
-        {"form": form, "service": service, "errors": form.errors},
+        {"form": form, "service": service},
     )

@@ -29,7 +29,6 @@ from hiu.web.evaluation.presenters import (
 )
 from hiu.web.evaluation.services import start_evaluation
 from hiu.web.evaluation.unit_costs import current_costs, save_unit_costs
-from hiu.web.form_errors import error_texts
 
 #: Leads and data coordinators run evaluations and keep the unit costs; case managers read.
 RUNNING_ROLES = (Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
@@ -187,13 +186,11 @@ def unit_costs(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _unit_cost_page(
     request: AuthenticatedHttpRequest, service: Service, form: UnitCostForm, current: Any
 ) -> HttpResponse:
-    errors = error_texts(form)
     versions = UnitCostTable.objects.filter(service=service).order_by("-version")[:20]
     context = {
         "service": service,
         "form": form,
         "rows": form.rows(),
-        "errors": errors,
         "current": current,
         "versions": versions,
     }

@@ -178,6 +178,33 @@ def checkboxes(
     return _with(params, extra)
 
 
+def select(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    default: str = "",
+    choices: Iterable[tuple[Any, str]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A select of the field's choices; ``default`` is chosen while the field has no value."""
+    listed = choices if choices is not None else getattr(bound.field, "choices", [])
+    chosen = bound.value()
+    if chosen in (None, ""):
+        chosen = default
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label},
+        "hint": _hint(hint),
+        "items": [
+            {"value": value, "text": text, "selected": _checked(value, chosen)}
+            for value, text in listed
+        ],
+        "errorMessage": error_message(bound),
+    }
+    return _with(params, extra)
+
+
 def text_input(
     bound: BoundField,
     label: str,
@@ -193,6 +220,25 @@ def text_input(
         "label": {"text": label, "size": size} if size else {"text": label},
         "hint": _hint(hint),
         "value": "" if value is None else value,
+        "classes": classes or None,
+        "errorMessage": error_message(bound),
+    }
+    return _with(params, extra)
+
+
+def password_input(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    classes: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A password box: what was typed is never sent back to the page."""
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label},
+        "hint": _hint(hint),
         "classes": classes or None,
         "errorMessage": error_message(bound),
     }
@@ -233,6 +279,24 @@ def character_count(
     max_length = getattr(bound.field, "max_length", None)
     if max_length:
         params["maxlength"] = max_length
+    return _with(params, extra)
+
+
+def file_upload(
+    bound: BoundField,
+    label: str,
+    hint: str = "",
+    size: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Params:
+    """A file input: no value is shown, since a browser never sends a file back."""
+    params = {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label, "size": size} if size else {"text": label},
+        "hint": _hint(hint),
+        "errorMessage": error_message(bound),
+    }
     return _with(params, extra)
 
 

@@ -19,7 +19,6 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
-from hiu.web.form_errors import error_texts
 from hiu.web.identification.download import XLSX_CONTENT_TYPE, file_name, list_sheets, written
 from hiu.web.identification.forms import ListFilterForm, SettingsForm, StartRunForm
 from hiu.web.identification.models import ExcludedPerson, IdentificationRun, IdentifiedPerson
@@ -93,7 +92,6 @@ def _settings_page(
 ) -> HttpResponse:
     context = {
         "form": form,
-        "errors": error_texts(form),
         "service": service,
         "rule_sets": rule_sets,
         "current": settings_rows(service, rule_sets),
@@ -131,7 +129,6 @@ def _start_page(
         rules, problem = None, str(error)
     context = {
         "form": form,
-        "errors": error_texts(form),
         "service": service,
         "rules": rules,
         "problem": problem,
@@ -172,7 +169,6 @@ def run(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     )
     context.update(
         form=form,
-        errors=error_texts(form) if form.is_bound else {},
         filters=filters,
         page=page,
         rows=person_rows(found, page.object_list),

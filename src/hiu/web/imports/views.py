@@ -14,7 +14,6 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
-from hiu.web.form_errors import error_texts
 from hiu.web.imports.files import activity_store, available_profiles
 from hiu.web.imports.forms import UploadForm, too_large_message
 from hiu.web.imports.models import ImportJob
@@ -46,7 +45,10 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and declared > settings.MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
         message = too_large_message(declared, settings.MAX_UPLOAD_BYTES)
         form = UploadForm(profiles=available_profiles())
-        return _upload_page(request, form, status=413, errors={"file": [message]})
+        # The file is refused before the form is read: the error goes on the unsent form.
+        form.cleaned_data = {}
+        form.add_error("file", message)
+        return _upload_page(request, form, status=413)
     return _upload(request, service)
 
 
@@ -80,10 +82,8 @@ def _upload_page(
     form: UploadForm,
     *,
     status: int = 200,
-    errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
-    field_errors = errors or error_texts(form)
-    context = {"form": form, "errors": field_errors, "limit": settings.MAX_UPLOAD_BYTES}
+    context = {"form": form, "limit": settings.MAX_UPLOAD_BYTES}
     return render(request, "imports/upload.jinja", context, status=status)
 
 

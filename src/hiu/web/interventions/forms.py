@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 
-from hiu.web.form_errors import error_texts
 from hiu.web.forms import DateField
 from hiu.web.interventions.models import (
     EndReason,
@@ -22,11 +21,6 @@ from hiu.web.interventions.models import (
 
 EARLIEST = dt.date(2000, 1, 1)
 MOST_SESSIONS = 99
-
-
-class HiuForm(forms.Form):
-    def error_texts(self) -> dict[str, list[str]]:
-        return error_texts(self)
 
 
 def _sessions_field(what: str) -> forms.IntegerField:
@@ -42,7 +36,7 @@ def _sessions_field(what: str) -> forms.IntegerField:
     )
 
 
-class InterventionTypeForm(HiuForm):
+class InterventionTypeForm(forms.Form):
     name = forms.CharField(
         max_length=200, error_messages={"required": "Enter the name of the intervention"}
     )
@@ -81,7 +75,7 @@ class InterventionTypeForm(HiuForm):
         return cleaned
 
 
-class InterventionForm(HiuForm):
+class InterventionForm(forms.Form):
     type = forms.ChoiceField(
         error_messages={
             "required": "Select the intervention",
@@ -132,7 +126,7 @@ class InterventionForm(HiuForm):
         return cleaned
 
 
-class SessionForm(HiuForm):
+class SessionForm(forms.Form):
     on = DateField("the date of the session", earliest=EARLIEST)
     status = forms.ChoiceField(
         choices=SessionStatus.choices,
@@ -155,7 +149,7 @@ class VisitForm(SessionForm):
     )
 
 
-class EndForm(HiuForm):
+class EndForm(forms.Form):
     ended_on = DateField("the end date", earliest=EARLIEST)
     end_reason = forms.ChoiceField(
         choices=EndReason.choices,
@@ -173,7 +167,7 @@ class EndForm(HiuForm):
         return cleaned
 
 
-class OnwardForm(HiuForm):
+class OnwardForm(forms.Form):
     kind = forms.ChoiceField(
         choices=OnwardKind.choices,
         error_messages={
@@ -195,7 +189,7 @@ class OnwardForm(HiuForm):
     outcome = forms.CharField(required=False, widget=forms.Textarea)
 
 
-class VolunteerForm(HiuForm):
+class VolunteerForm(forms.Form):
     volunteer_name = forms.CharField(
         max_length=200,
         error_messages={
@@ -205,7 +199,7 @@ class VolunteerForm(HiuForm):
     )
 
 
-class BefriendingReferralForm(HiuForm):
+class BefriendingReferralForm(forms.Form):
     befriending_note = forms.CharField(
         widget=forms.Textarea,
         error_messages={"required": "Enter what the person would like from a volunteer"},

@@ -53,6 +53,7 @@ from hiu.web.interventions.services import (
     record_onward,
     save_type,
 )
+from hiu.web.record_views import bind, open_record, record_form, record_page
 from hiu.web.refused import Refused
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -92,51 +93,45 @@ def edit_type(request: AuthenticatedHttpRequest, type_id: int) -> HttpResponse:
 def _type_page(
     request: AuthenticatedHttpRequest, service: Service, item: InterventionType | None
 ) -> HttpResponse:
-    if request.method != "POST":
-        initial: dict[str, Any] = {"active": "yes"}
-        if item is not None:
-            initial = {
-                "name": item.name,
-                "kind": item.kind,
-                "provider": item.provider,
-                "planned_sessions": item.planned_sessions,
-                "max_sessions": item.max_sessions,
-                "active": "yes" if item.active else "no",
-            }
-        form = InterventionTypeForm(initial=initial)
-        return _render_type(request, service, item, form)
-    form = InterventionTypeForm(request.POST)
-    if form.is_valid():
+    def initial() -> dict[str, Any]:
+        if item is None:
+            return {"active": "yes"}
+        return {
+            "name": item.name,
+            "kind": item.kind,
+            "provider": item.provider,
+            "planned_sessions": item.planned_sessions,
+            "max_sessions": item.max_sessions,
+            "active": "yes" if item.active else "no",
+        }
+
+    def save(form: InterventionTypeForm) -> InterventionType:
         data = form.cleaned_data
-        try:
-            saved = save_type(
-                service,
-                by=request.user,
-                existing=item,
-                name=data["name"],
-                kind=data["kind"],
-                provider=data["provider"],
-                planned_sessions=data["planned_sessions"],
-                max_sessions=data["max_sessions"],
-                active=data["active"] == "yes",
-                request=request,
-            )
-        except Refused as refusal:
-            refusal.put_on(form)
-        else:
-            messages.success(request, f"{saved.name} saved in the catalogue")
-            return redirect("interventions:catalogue")
-    return _render_type(request, service, item, form)
+        return save_type(
+            service,
+            by=request.user,
+            existing=item,
+            name=data["name"],
+            kind=data["kind"],
+            provider=data["provider"],
+            planned_sessions=data["planned_sessions"],
+            max_sessions=data["max_sessions"],
+            active=data["active"] == "yes",
+            request=request,
+        )
 
-
-def _render_type(
-    request: AuthenticatedHttpRequest,
-    service: Service,
-    item: InterventionType | None,
-    form: InterventionTypeForm,
-) -> HttpResponse:
-    context = {"service": service, "item": item, "form": form, "errors": form.error_texts()}
-    return render(request, "interventions/type.jinja", context)
+    return record_form(
+        request,
+        bind(request, InterventionTypeForm, initial),
+        save=save,
+        saved=lambda saved: f"{saved.name} saved in the catalogue",
+        then=redirect("interventions:catalogue"),
+        show=lambda form: render(
+            request,
+            "interventions/type.jinja",
+            {"service": service, "item": item, "form": form},
+        ),
+    )
 
 
 # Client pages (casework roles) ---------------------------------------------------------
@@ -154,48 +149,40 @@ def client(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 @role_required(*CASEWORK)
 def new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        found = client_to_read(request, client_id, page="new_intervention")
-    else:
-        found = client_to_change(request, client_id)
+    found = open_record(request, client_id, "new_intervention")
     episode = open_episode_of(found)
     if episode is None:
-        context = {"header": record_header(request, found, "new_intervention"), "no_episode": True}
-        return render(request, "interventions/new.jinja", context)
+        return record_page(request, found, "new_intervention", _NEW, no_episode=True)
     types = list(catalogue_for(found.service).active())
-    form = InterventionForm(
-        request.POST if request.method == "POST" else None,
-        types=types,
-        opened_on=episode.opened_on,
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: InterventionForm) -> Intervention:
         data = form.cleaned_data
-        try:
-            made = make_intervention(
-                found,
-                by=request.user,
-                type=data["intervention_type"],
-                referred_on=data["referred_on"],
-                started_on=data["started_on"],
-                provider=data["provider"],
-                note=data["note"],
-                befriending_note=data["befriending_note"],
-                risk_note=data["risk_note"],
-                request=request,
-            )
-        except Refused as refusal:
-            refusal.put_on(form)
-        else:
-            messages.success(request, f"Referral to {made.type.name} recorded")
-            return redirect("interventions:detail", intervention_id=made.pk)
-    context = {
-        "header": record_header(request, found, "new_intervention"),
-        "form": form,
-        "errors": form.error_texts(),
-        "types": types,
-        "episode": episode,
-    }
-    return render(request, "interventions/new.jinja", context)
+        return make_intervention(
+            found,
+            by=request.user,
+            type=data["intervention_type"],
+            referred_on=data["referred_on"],
+            started_on=data["started_on"],
+            provider=data["provider"],
+            note=data["note"],
+            befriending_note=data["befriending_note"],
+            risk_note=data["risk_note"],
+            request=request,
+        )
+
+    return record_form(
+        request,
+        bind(request, InterventionForm, types=types, opened_on=episode.opened_on),
+        save=save,
+        saved=lambda made: f"Referral to {made.type.name} recorded",
+        then=lambda made: redirect("interventions:detail", intervention_id=made.pk),
+        show=lambda form: record_page(
+            request, found, "new_intervention", _NEW, form=form, types=types, episode=episode
+        ),
+    )
+
+
+_NEW = "interventions/new.jinja"
 
 
 def _intervention(request: AuthenticatedHttpRequest, intervention_id: int) -> Intervention:
@@ -217,7 +204,6 @@ def _detail_page(
         "header": record_header(request, found, "intervention"),
         "page": intervention_detail(intervention),
         "form": form,
-        "errors": form.error_texts() if form.is_bound else {},
     }
     return render(request, "interventions/detail.jinja", context)
 
@@ -235,134 +221,137 @@ def new_session(request: AuthenticatedHttpRequest, intervention_id: int) -> Http
     if request.method != "POST":
         return redirect("interventions:detail", intervention_id=intervention.pk)
     found = client_to_change(request, intervention.client_id)
-    form = SessionForm(request.POST)
-    if form.is_valid():
-        try:
-            added = add_session(
-                intervention,
-                by=request.user,
-                on=form.cleaned_data["on"],
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except Refused as refusal:
-            refusal.put_on(form)
-        else:
-            text = "Session recorded"
-            if added.planned_reached:
-                text += f": {added.attended} sessions attended, the number planned"
-            messages.success(request, text)
-            return redirect("interventions:detail", intervention_id=intervention.pk)
-    intervention.refresh_from_db()
-    return _detail_page(request, found, intervention, form)
+
+    def saved(added: Any) -> str:
+        text = "Session recorded"
+        if added.planned_reached:
+            text += f": {added.attended} sessions attended, the number planned"
+        return text
+
+    def show(form: SessionForm) -> HttpResponse:
+        intervention.refresh_from_db()
+        return _detail_page(request, found, intervention, form)
+
+    return record_form(
+        request,
+        SessionForm(request.POST),
+        save=lambda form: add_session(
+            intervention,
+            by=request.user,
+            on=form.cleaned_data["on"],
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+        saved=saved,
+        then=redirect("interventions:detail", intervention_id=intervention.pk),
+        show=show,
+    )
 
 
 @role_required(*CASEWORK)
 def end(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpResponse:
     intervention = _intervention(request, intervention_id)
-    if request.method != "POST":
-        found = client_to_read(request, intervention.client_id, page="intervention_end")
-        form = EndForm()
-    else:
-        found = client_to_change(request, intervention.client_id)
-        form = EndForm(request.POST)
-        if form.is_valid():
-            try:
-                end_intervention(
-                    intervention,
-                    by=request.user,
-                    on=form.cleaned_data["ended_on"],
-                    reason=form.cleaned_data["end_reason"],
-                    note=form.cleaned_data["end_note"],
-                    request=request,
-                )
-            except Refused as refusal:
-                refusal.put_on(form)
-            else:
-                messages.success(request, f"{intervention.type.name} ended")
-                return redirect("interventions:client", client_id=found.pk)
-    context = {
-        "header": record_header(request, found, "intervention_end"),
-        "intervention": intervention,
-        "form": form,
-        "errors": form.error_texts() if form.is_bound else {},
-    }
-    return render(request, "interventions/end.jinja", context)
+    found = open_record(request, intervention.client_id, "intervention_end")
+    return record_form(
+        request,
+        bind(request, EndForm),
+        save=lambda form: end_intervention(
+            intervention,
+            by=request.user,
+            on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["end_reason"],
+            note=form.cleaned_data["end_note"],
+            request=request,
+        ),
+        saved=f"{intervention.type.name} ended",
+        then=redirect("interventions:client", client_id=found.pk),
+        show=lambda form: record_page(
+            request,
+            found,
+            "intervention_end",
+            "interventions/end.jinja",
+            intervention=intervention,
+            form=form,
+        ),
+    )
 
 
 @role_required(*CASEWORK)
 def referral(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpResponse:
     """The case manager's notes for the volunteers on an open befriending referral."""
     intervention = _intervention(request, intervention_id)
-    if request.method != "POST":
-        found = client_to_read(request, intervention.client_id, page="befriending_referral")
-        form = BefriendingReferralForm(
-            initial={
+    found = open_record(request, intervention.client_id, "befriending_referral")
+    return record_form(
+        request,
+        bind(
+            request,
+            BefriendingReferralForm,
+            lambda: {
                 "befriending_note": intervention.befriending_note,
                 "risk_note": intervention.risk_note,
-            }
-        )
-    else:
-        found = client_to_change(request, intervention.client_id)
-        form = BefriendingReferralForm(request.POST)
-        if form.is_valid():
-            try:
-                change_befriending_referral(
-                    intervention,
-                    by=request.user,
-                    befriending_note=form.cleaned_data["befriending_note"],
-                    risk_note=form.cleaned_data["risk_note"],
-                    request=request,
-                )
-            except Refused as refusal:
-                refusal.put_on(form)
-            else:
-                messages.success(request, "Befriending referral updated")
-                return redirect("interventions:detail", intervention_id=intervention.pk)
-    context = {
-        "header": record_header(request, found, "befriending_referral"),
-        "intervention": intervention,
-        "form": form,
-        "errors": form.error_texts() if form.is_bound else {},
-    }
-    return render(request, "interventions/referral.jinja", context)
+            },
+        ),
+        save=lambda form: change_befriending_referral(
+            intervention,
+            by=request.user,
+            befriending_note=form.cleaned_data["befriending_note"],
+            risk_note=form.cleaned_data["risk_note"],
+            request=request,
+        ),
+        saved="Befriending referral updated",
+        then=redirect("interventions:detail", intervention_id=intervention.pk),
+        show=lambda form: record_page(
+            request,
+            found,
+            "befriending_referral",
+            "interventions/referral.jinja",
+            intervention=intervention,
+            form=form,
+        ),
+    )
 
 
 @role_required(*CASEWORK)
 def onward(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        found = client_to_read(request, client_id, page="onward_referral")
-        form = OnwardForm()
-    else:
-        found = client_to_change(request, client_id)
-        form = OnwardForm(request.POST)
+    found = open_record(request, client_id, "onward_referral")
+    form = bind(request, OnwardForm)
     episode = open_episode_of(found)
-    if episode is not None and request.method == "POST" and form.is_valid():
+
+    def show(form: OnwardForm) -> HttpResponse:
+        return record_page(
+            request,
+            found,
+            "onward_referral",
+            "interventions/onward.jinja",
+            form=form,
+            no_episode=episode is None,
+        )
+
+    if episode is None:  # nothing to record it against: the page says so
+        return show(form)
+
+    def save(form: OnwardForm) -> None:
         data = form.cleaned_data
-        try:
-            record_onward(
-                found,
-                by=request.user,
-                kind=data["kind"],
-                organisation=data["organisation"],
-                reason=data["reason"],
-                on=data["on"],
-                outcome=data["outcome"],
-                request=request,
-            )
-        except Refused as refusal:
-            refusal.put_on(form)
-        else:
-            messages.success(request, "Signposting or referral out recorded")
-            return redirect("interventions:client", client_id=found.pk)
-    context = {
-        "header": record_header(request, found, "onward_referral"),
-        "form": form,
-        "errors": form.error_texts() if form.is_bound else {},
-        "no_episode": episode is None,
-    }
-    return render(request, "interventions/onward.jinja", context)
+        record_onward(
+            found,
+            by=request.user,
+            kind=data["kind"],
+            organisation=data["organisation"],
+            reason=data["reason"],
+            on=data["on"],
+            outcome=data["outcome"],
+            request=request,
+        )
+
+    return record_form(
+        request,
+        form,
+        save=save,
+        saved="Signposting or referral out recorded",
+        then=redirect("interventions:client", client_id=found.pk),
+        show=show,
+    )
 
 
 # Befriending (volunteer coordinator, service lead) -------------------------------------------
@@ -437,9 +426,7 @@ def befriending_detail(request: AuthenticatedHttpRequest, intervention_id: int) 
         "referral": referral,
         "visits": befriending_visits(intervention),
         "visit_form": visit_form,
-        "visit_errors": visit_form.error_texts() if visit_form.is_bound else {},
         "volunteer_form": volunteer_form,
-        "volunteer_errors": volunteer_form.error_texts() if volunteer_form.is_bound else {},
     }
     return render(request, "interventions/befriending_detail.jinja", context)
 

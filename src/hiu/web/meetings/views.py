@@ -8,7 +8,6 @@ writes VIEW_MEETING with their ids to the audit log; a meeting of another servic
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -20,14 +19,13 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
-from hiu.web.form_errors import error_texts
 from hiu.web.formatting import format_nhs_number
 from hiu.web.meetings import services
 from hiu.web.meetings.forms import MeetingForm
-from hiu.web.meetings.models import MeetingKind
+from hiu.web.meetings.models import Meeting
 from hiu.web.meetings.presenters import meeting_page, meeting_rows
 from hiu.web.meetings.querysets import clients_to_discuss, meeting_of, meetings_of
-from hiu.web.meetings.services import Refused
+from hiu.web.record_views import bind, record_form
 
 TEAM = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 PAGE_SIZE = 25
@@ -62,37 +60,35 @@ def record_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         for c in offered
     ]
-    if request.method != "POST":
-        form = MeetingForm(choices=choices, initial={"held_on": timezone.localdate()})
-    else:
-        form = MeetingForm(request.POST, choices=choices)
-        if form.is_valid():
-            chosen = set(form.client_ids())
-            try:
-                meeting = services.record_meeting(
-                    service,
-                    by=request.user,
-                    held_on=form.cleaned_data["held_on"],
-                    kind=form.cleaned_data["kind"],
-                    organisations=form.cleaned_data["organisations"],
-                    clients=[c for c in offered if c.pk in chosen],
-                    request=request,
-                )
-            except Refused as refusal:
-                refusal.put_on(form, fallback="kind")
-            else:
-                messages.success(request, f"{meeting.get_kind_display()} recorded")
-                return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render(
+
+    def save(form: MeetingForm) -> Meeting:
+        chosen = set(form.client_ids())
+        return services.record_meeting(
+            service,
+            by=request.user,
+            held_on=form.cleaned_data["held_on"],
+            kind=form.cleaned_data["kind"],
+            organisations=form.cleaned_data["organisations"],
+            clients=[c for c in offered if c.pk in chosen],
+            request=request,
+        )
+
+    return record_form(
         request,
-        "meetings/new.jinja",
-        {
-            "service": service,
-            "form": form,
-            "errors": error_texts(form),
-            "kinds": MeetingKind.choices,
-            "choices": choices,
-        },
+        bind(request, MeetingForm, lambda: {"held_on": timezone.localdate()}, choices=choices),
+        save=save,
+        saved=lambda meeting: f"{meeting.get_kind_display()} recorded",
+        then=lambda meeting: redirect("meetings:detail", meeting_id=meeting.pk),
+        show=lambda form: render(
+            request,
+            "meetings/new.jinja",
+            {
+                "service": service,
+                "form": form,
+                "choices": choices,
+            },
+        ),
+        fallback="kind",
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +24,7 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
-from hiu.web.clients.record import client_to_change, record_header
-from hiu.web.form_errors import error_texts
+from hiu.web.clients.record import client_to_change
 from hiu.web.outcomes import services
 from hiu.web.outcomes.forms import (
     BLANK_QUESTIONS,
@@ -40,7 +38,7 @@ from hiu.web.outcomes.models import PointInCare
 from hiu.web.outcomes.presenters import client_outcomes
 from hiu.web.outcomes.querysets import current_goals, latest_result_day
 from hiu.web.outcomes.questionnaire import current_questionnaire, version_rows
-from hiu.web.outcomes.services import Refused
+from hiu.web.record_views import bind, record_form, record_page
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 SUMMARY = (Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
@@ -58,17 +56,14 @@ def _record_page(
     **context: Any,
 ) -> HttpResponse:
     """Render a page of the client's record; its frame writes that it was viewed."""
-    form = context.get("form")
-    context["errors"] = error_texts(form) if form else {}
-    context.update(
-        header=record_header(request, client, page), points=PointInCare.choices, today=_today()
+    return record_page(
+        request,
+        client,
+        page,
+        f"outcomes/{template}.jinja",
+        today=_today(),
+        **context,
     )
-    return render(request, f"outcomes/{template}.jinja", context)
-
-
-def _refuse(form: Any, refusal: Refused, fallback: str) -> None:
-    """Put a refusal on its field, or else on ``fallback``."""
-    refusal.put_on(form, fallback)
 
 
 def _own_service(request: AuthenticatedHttpRequest) -> Service:
@@ -108,28 +103,28 @@ def record_measure(request: AuthenticatedHttpRequest, client_id: int) -> HttpRes
             instruments=list(INSTRUMENTS.values()),
             choice_error="Select the questionnaire the client completed" if sent else "",
         )
-    if request.method != "POST":
-        form = MeasureForm(instrument=instrument, initial={"completed_on": _today()})
-        return _measure_form(request, client, instrument, form)
-    form = MeasureForm(request.POST, instrument=instrument)
-    if form.is_valid():
-        try:
-            saved = services.record_measure(
-                client,
-                instrument,
-                by=request.user,
-                completed_on=form.cleaned_data["completed_on"],
-                point=form.cleaned_data["point"],
-                answers=form.answers(),
-                request=request,
-            )
-        except Refused as refusal:
-            _refuse(form, refusal, f"item_{instrument.items[0].number}")
-        else:
-            scored = "scored" if saved.scored else "recorded, but could not be scored"
-            messages.success(request, f"{instrument.name} {scored}")
-            return redirect("outcomes:client", client_id=client.pk)
-    return _measure_form(request, client, instrument, form)
+    form = bind(request, MeasureForm, lambda: {"completed_on": _today()}, instrument=instrument)
+
+    return record_form(
+        request,
+        form,
+        save=lambda form: services.record_measure(
+            client,
+            instrument,
+            by=request.user,
+            completed_on=form.cleaned_data["completed_on"],
+            point=form.cleaned_data["point"],
+            answers=form.answers(),
+            request=request,
+        ),
+        saved=lambda made: (
+            f"{instrument.name} "
+            + ("scored" if made.scored else "recorded, but could not be scored")
+        ),
+        then=redirect("outcomes:client", client_id=client.pk),
+        show=lambda form: _measure_form(request, client, instrument, form),
+        fallback=f"item_{instrument.items[0].number}",
+    )
 
 
 def _measure_form(
@@ -147,25 +142,28 @@ def _measure_form(
 def rate_goals(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     goals = current_goals(client)
-    if request.method != "POST":
-        form = GoalRatingForm(goals=goals, initial={"rated_on": _today()})
-    else:
-        form = GoalRatingForm(request.POST, goals=goals)
-        if goals and form.is_valid():
-            try:
-                services.rate_goals(
-                    client,
-                    by=request.user,
-                    rated_on=form.cleaned_data["rated_on"],
-                    lines=[services.GoalLine(goal, rating) for goal, rating in form.ratings()],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "rated_on")
-            else:
-                messages.success(request, "Goal ratings saved")
-                return redirect("outcomes:client", client_id=client.pk)
-    return _record_page(request, client, "goals", "rate_goals", form=form, goals=goals)
+    form = bind(request, GoalRatingForm, lambda: {"rated_on": _today()}, goals=goals)
+
+    def show(form: GoalRatingForm) -> HttpResponse:
+        return _record_page(request, client, "goals", "rate_goals", form=form, goals=goals)
+
+    if not goals:  # nothing to rate: a sent form is only shown again
+        return show(form)
+    return record_form(
+        request,
+        form,
+        save=lambda form: services.rate_goals(
+            client,
+            by=request.user,
+            rated_on=form.cleaned_data["rated_on"],
+            lines=[services.GoalLine(goal, rating) for goal, rating in form.ratings()],
+            request=request,
+        ),
+        saved="Goal ratings saved",
+        then=redirect("outcomes:client", client_id=client.pk),
+        show=show,
+        fallback="rated_on",
+    )
 
 
 # -- A client's experience questionnaire --------------------------------------------------------
@@ -175,46 +173,44 @@ def rate_goals(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespons
 def record_prem(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
     questionnaire = current_questionnaire(client.service)
-    if request.method != "POST":
+    form = bind(
+        request,
+        PremForm,
+        lambda: {"completed_on": _today(), "point": PointInCare.STEP_DOWN},
+        questions=questionnaire.questions,
+    )
+    shown = form.cleaned_data.get("version") if form.is_bound and form.is_valid() else None
+    if shown is not None and shown != questionnaire.version:
+        # The lead saved a new version while this one was being filled in: its answers
+        # may mean something else now. Show the new version to check.
         form = PremForm(
+            {**request.POST.dict(), "version": questionnaire.version},
             questions=questionnaire.questions,
-            initial={"completed_on": _today(), "point": PointInCare.STEP_DOWN},
         )
-    else:
-        form = PremForm(request.POST, questions=questionnaire.questions)
-        shown = form.cleaned_data.get("version") if form.is_valid() else None
-        changed = shown is not None and shown != questionnaire.version
-        if changed:
-            # The lead saved a new version while this one was being filled in: its answers
-            # may mean something else now. Show the new version to check.
-            form = PremForm(
-                {**request.POST.dict(), "version": questionnaire.version},
-                questions=questionnaire.questions,
-            )
-            form.is_valid()
-            form.add_error(
-                f"answer_{questionnaire.questions[0].key}",
-                "The service's questionnaire changed while you were filling it in: check the "
-                "answers and save again",
-            )
-        elif form.is_valid():
-            try:
-                services.record_prem(
-                    client,
-                    questionnaire,
-                    by=request.user,
-                    completed_on=form.cleaned_data["completed_on"],
-                    point=form.cleaned_data["point"],
-                    answers=form.answers(),
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "completed_on")
-            else:
-                messages.success(request, "Experience questionnaire recorded")
-                return redirect("outcomes:client", client_id=client.pk)
-    return _record_page(
-        request, client, "prem", "record_experience", form=form, questionnaire=questionnaire
+        form.is_valid()
+        form.add_error(
+            f"answer_{questionnaire.questions[0].key}",
+            "The service's questionnaire changed while you were filling it in: check the "
+            "answers and save again",
+        )
+    return record_form(
+        request,
+        form,
+        save=lambda form: services.record_prem(
+            client,
+            questionnaire,
+            by=request.user,
+            completed_on=form.cleaned_data["completed_on"],
+            point=form.cleaned_data["point"],
+            answers=form.answers(),
+            request=request,
+        ),
+        saved="Experience questionnaire recorded",
+        then=redirect("outcomes:client", client_id=client.pk),
+        show=lambda form: _record_page(
+            request, client, "prem", "record_experience", form=form, questionnaire=questionnaire
+        ),
+        fallback="completed_on",
     )
 
 
@@ -225,39 +221,39 @@ def record_prem(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
 def questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     current = current_questionnaire(service)
-    if request.method != "POST":
-        initial: dict[str, Any] = {"rows": len(current.questions) + BLANK_QUESTIONS}
+    rows = len(current.questions) + BLANK_QUESTIONS
+
+    def initial() -> dict[str, Any]:
+        values: dict[str, Any] = {"rows": rows}
         for i, question in enumerate(current.questions):
-            initial[f"question_{i}_key"] = question.key
-            initial[f"question_{i}_text"] = question.text
-            initial[f"question_{i}_options"] = "\n".join(o.label for o in question.options)
-            initial[f"question_{i}_positive"] = len(question.positive_values)
+            values[f"question_{i}_key"] = question.key
+            values[f"question_{i}_text"] = question.text
+            values[f"question_{i}_options"] = "\n".join(o.label for o in question.options)
+            values[f"question_{i}_positive"] = len(question.positive_values)
             if question.headline:
-                initial["headline"] = str(i)
-        form = QuestionnaireForm(initial=initial, rows=initial["rows"])
-    else:
-        form = QuestionnaireForm(request.POST, rows=len(current.questions) + BLANK_QUESTIONS)
-        if form.is_valid():
-            try:
-                saved = services.save_questionnaire(
-                    service, by=request.user, questions=form.questions(), request=request
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "question_0_text")
-            else:
-                messages.success(request, f"Experience questionnaire version {saved.version} saved")
-                return redirect("outcomes:questionnaire")
-    return render(
+                values["headline"] = str(i)
+        return values
+
+    return record_form(
         request,
-        "outcomes/questionnaire.jinja",
-        {
-            "service": service,
-            "current": current,
-            "versions": version_rows(service),
-            "form": form,
-            "errors": error_texts(form),
-            "rows": range(form.row_count),
-        },
+        bind(request, QuestionnaireForm, initial, rows=rows),
+        save=lambda form: services.save_questionnaire(
+            service, by=request.user, questions=form.questions(), request=request
+        ),
+        saved=lambda saved: f"Experience questionnaire version {saved.version} saved",
+        then=redirect("outcomes:questionnaire"),
+        show=lambda form: render(
+            request,
+            "outcomes/questionnaire.jinja",
+            {
+                "service": service,
+                "current": current,
+                "versions": version_rows(service),
+                "form": form,
+                "rows": range(form.row_count),
+            },
+        ),
+        fallback="question_0_text",
     )
 
 

@@ -8,17 +8,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
-from hiu.web.clients.record import client_to_change, client_to_read, record_header
+from hiu.web.clients.record import client_to_read
 from hiu.web.episodes.services import pathway_for
-from hiu.web.form_errors import error_texts
 from hiu.web.plans import services
 from hiu.web.plans.forms import (
     BLANK_GOALS,
@@ -31,12 +29,6 @@ from hiu.web.plans.forms import (
     WithdrawConsentForm,
 )
 from hiu.web.plans.models import (
-    CONSENT_STATEMENTS,
-    ConsentLevel,
-    Need,
-    Progress,
-    Readiness,
-    RiskLevel,
     current_consent,
     sharing_stopped_on,
 )
@@ -49,7 +41,8 @@ from hiu.web.plans.presenters import (
     plan_versions,
 )
 from hiu.web.plans.querysets import current_crisis_plan, current_ed_plan, current_plan, plan_version
-from hiu.web.plans.services import Refused, default_plan_review_on, default_review_on
+from hiu.web.plans.services import default_plan_review_on, default_review_on
+from hiu.web.record_views import bind, is_sent, open_record, record_form, record_page
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 
@@ -64,18 +57,16 @@ def _render(
 ) -> HttpResponse:
     if form is not None:
         context["form"] = form
-        context["errors"] = error_texts(form)
-    context.update(
-        header=record_header(request, client, audit_page),
+    return record_page(
+        request,
+        client,
+        audit_page,
+        f"plans/{template}.jinja",
         progress_colours=PROGRESS_COLOURS,
         risk_colours=RISK_COLOURS,
         today=timezone.localdate(),
+        **context,
     )
-    return render(request, f"plans/{template}.jinja", context)
-
-
-def _refuse(form: forms.Form, refusal: Refused, fallback: str) -> None:
-    refusal.put_on(form, fallback)
 
 
 # -- Consent ----------------------------------------------------------------------------------
@@ -89,36 +80,35 @@ def consent(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 @role_required(*CASEWORK)
 def record_consent(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    extra = {"statements": CONSENT_STATEMENTS, "levels": ConsentLevel.choices}
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="record_consent")
-        form = ConsentForm(initial={"given_on": _today()})
-        return _consent_form(request, client, form, extra)
-    client = client_to_change(request, client_id)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
+    client = open_record(request, client_id, "record_consent")
+    form = bind(request, ConsentForm, lambda: {"given_on": _today()})
+
+    def save(form: ConsentForm) -> None:
         data = form.cleaned_data
-        try:
-            services.record_consent(
-                client,
-                by=request.user,
-                level=data["level"],
-                statements=set(data["statements"]),
-                given_on=data["given_on"],
-                witnessed_by=data["witnessed_by"],
-                review_on=data["review_on"],
-                request=request,
-            )
-        except Refused as refusal:
-            _refuse(form, refusal, "given_on")
-        else:
-            messages.success(request, "Consent recorded")
-            return redirect("plans:consent", client_id=client.pk)
-    return _consent_form(request, client, form, extra)
+        services.record_consent(
+            client,
+            by=request.user,
+            level=data["level"],
+            statements=set(data["statements"]),
+            given_on=data["given_on"],
+            witnessed_by=data["witnessed_by"],
+            review_on=data["review_on"],
+            request=request,
+        )
+
+    return record_form(
+        request,
+        form,
+        save=save,
+        saved="Consent recorded",
+        then=redirect("plans:consent", client_id=client.pk),
+        show=lambda form: _consent_form(request, client, form),
+        fallback="given_on",
+    )
 
 
 def _consent_form(
-    request: AuthenticatedHttpRequest, client: Client, form: ConsentForm, extra: dict[str, Any]
+    request: AuthenticatedHttpRequest, client: Client, form: ConsentForm
 ) -> HttpResponse:
     months = pathway_for(client.service).consent_review_months
     return _render(
@@ -130,41 +120,40 @@ def _consent_form(
         review_months=months,
         example_review=default_review_on(client, _today()),
         latest=current_consent(client),
-        **extra,
     )
 
 
 @role_required(*CASEWORK)
 def withdraw_consent(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="withdraw_consent")
-        form = WithdrawConsentForm(initial={"withdrawn_on": _today()})
-    else:
-        client = client_to_change(request, client_id)
-        form = WithdrawConsentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.withdraw_consent(
-                    client,
-                    by=request.user,
-                    on=form.cleaned_data["withdrawn_on"],
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "withdrawn_on")
-            else:
-                messages.success(request, "Withdrawal of consent recorded")
-                return redirect("plans:consent", client_id=client.pk)
-    current = current_consent(client)
-    return _render(
+    client = open_record(request, client_id, "withdraw_consent")
+    form = bind(request, WithdrawConsentForm, lambda: {"withdrawn_on": _today()})
+
+    def show(form: WithdrawConsentForm) -> HttpResponse:
+        current = current_consent(client)
+        return _render(
+            request,
+            client,
+            "withdraw_consent",
+            "withdraw_consent",
+            form,
+            current=current,
+            may_withdraw=current is not None and current.withdrawn_on is None,
+        )
+
+    return record_form(
         request,
-        client,
-        "withdraw_consent",
-        "withdraw_consent",
         form,
-        current=current,
-        may_withdraw=current is not None and current.withdrawn_on is None,
+        save=lambda form: services.withdraw_consent(
+            client,
+            by=request.user,
+            on=form.cleaned_data["withdrawn_on"],
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+        saved="Withdrawal of consent recorded",
+        then=redirect("plans:consent", client_id=client.pk),
+        show=show,
+        fallback="withdrawn_on",
     )
 
 
@@ -179,47 +168,39 @@ def client_plans(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
 
 @role_required(*CASEWORK)
 def assess(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="assess")
-        form = AssessmentForm(initial={"assessed_on": _today()})
-    else:
-        client = client_to_change(request, client_id)
-        form = AssessmentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            answers = services.AssessmentAnswers(
-                assessed_on=data["assessed_on"],
-                own_account=data["own_account"],
-                needs=list(data["needs"]),
-                needs_note=data["needs_note"],
-                primary_need=data["primary_need"],
-                readiness=data["readiness"],
-                risk_to_self=data["risk_to_self"],
-                risk_to_others=data["risk_to_others"],
-                risk_to_staff=data["risk_to_staff"],
-                risk_note=data["risk_note"],
-            )
-            try:
-                services.assess(client, answers, by=request.user, request=request)
-            except Refused as refusal:
-                _refuse(form, refusal, "own_account")
-            else:
-                messages.success(request, "Assessment saved")
-                return redirect("plans:client", client_id=client.pk)
-    return _render(
+    client = open_record(request, client_id, "assess")
+    form = bind(request, AssessmentForm, lambda: {"assessed_on": _today()})
+
+    def save(form: AssessmentForm) -> None:
+        data = form.cleaned_data
+        answers = services.AssessmentAnswers(
+            assessed_on=data["assessed_on"],
+            own_account=data["own_account"],
+            needs=list(data["needs"]),
+            needs_note=data["needs_note"],
+            primary_need=data["primary_need"],
+            readiness=data["readiness"],
+            risk_to_self=data["risk_to_self"],
+            risk_to_others=data["risk_to_others"],
+            risk_to_staff=data["risk_to_staff"],
+            risk_note=data["risk_note"],
+        )
+        services.assess(client, answers, by=request.user, request=request)
+
+    return record_form(
         request,
-        client,
-        "assess",
-        "assess",
         form,
-        needs=Need.choices,
-        readiness=Readiness.choices,
-        risk_levels=RiskLevel.choices,
-        risk_fields=[
-            ("risk_to_self", "Risk to themselves"),
-            ("risk_to_others", "Risk to others"),
-            ("risk_to_staff", "Risk to staff (lone working)"),
-        ],
+        save=save,
+        saved="Assessment saved",
+        then=redirect("plans:client", client_id=client.pk),
+        show=lambda form: _render(
+            request,
+            client,
+            "assess",
+            "assess",
+            form,
+        ),
+        fallback="own_account",
     )
 
 
@@ -228,51 +209,51 @@ def assess(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 @role_required(*CASEWORK)
 def edit_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="edit_plan")
-        plan = current_plan(client)
-        goals = list(plan.goals.all()) if plan is not None else []
-        initial: dict[str, Any] = {
+    client = open_record(request, client_id, "edit_plan")
+    plan = current_plan(client)
+    goals = list(plan.goals.all()) if plan is not None and not is_sent(request) else []
+
+    def initial() -> dict[str, Any]:
+        values: dict[str, Any] = {
             "summary": plan.summary if plan is not None else "",
             "review_on": default_plan_review_on(client),
             "rows": len(goals) + BLANK_GOALS,
         }
         for i, goal in enumerate(goals):
-            initial[f"goal_{i}_description"] = goal.description
-            initial[f"goal_{i}_progress"] = goal.progress
-            initial[f"goal_{i}_note"] = goal.note
-        form = PlanForm(initial=initial, rows=len(goals) + BLANK_GOALS)
-    else:
-        client = client_to_change(request, client_id)
-        plan = current_plan(client)
-        form = PlanForm(request.POST, rows=BLANK_GOALS)
-        if form.is_valid():
-            try:
-                saved = services.save_plan(
-                    client,
-                    by=request.user,
-                    summary=form.cleaned_data["summary"],
-                    review_on=form.cleaned_data["review_on"],
-                    goals=[
-                        services.GoalLine(description=d, progress=p, note=n)
-                        for d, p, n in form.goal_lines()
-                    ],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "goal_0_description")
-            else:
-                messages.success(request, f"Action plan version {saved.version} saved")
-                return redirect("plans:client", client_id=client.pk)
-    return _render(
+            values[f"goal_{i}_description"] = goal.description
+            values[f"goal_{i}_progress"] = goal.progress
+            values[f"goal_{i}_note"] = goal.note
+        return values
+
+    # A sent form says how many rows it had; a new one has a row a goal and some blank ones.
+    rows = BLANK_GOALS if is_sent(request) else len(goals) + BLANK_GOALS
+    form = bind(request, PlanForm, initial, rows=rows)
+    return record_form(
         request,
-        client,
-        "edit_plan",
-        "edit_plan",
         form,
-        plan=plan,
-        progress=Progress.choices,
-        rows=range(form.row_count),
+        save=lambda form: services.save_plan(
+            client,
+            by=request.user,
+            summary=form.cleaned_data["summary"],
+            review_on=form.cleaned_data["review_on"],
+            goals=[
+                services.GoalLine(description=d, progress=p, note=n)
+                for d, p, n in form.goal_lines()
+            ],
+            request=request,
+        ),
+        saved=lambda saved: f"Action plan version {saved.version} saved",
+        then=redirect("plans:client", client_id=client.pk),
+        show=lambda form: _render(
+            request,
+            client,
+            "edit_plan",
+            "edit_plan",
+            form,
+            plan=plan,
+            rows=range(form.row_count),
+        ),
+        fallback="goal_0_description",
     )
 
 
@@ -312,79 +293,75 @@ def _asked_version(request: AuthenticatedHttpRequest) -> int | None:
     return int(asked)
 
 
+_CRISIS_FIELDS = ("triggers", "early_warning_signs", "what_helps", "who_to_contact")
+
+
 @role_required(*CASEWORK)
 def crisis(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="crisis_plan")
+    client = open_record(request, client_id, "crisis_plan")
+
+    def initial() -> dict[str, Any]:
         current = current_crisis_plan(client)
-        form = CrisisPlanForm(
-            initial={
-                name: getattr(current, name)
-                for name in ("triggers", "early_warning_signs", "what_helps", "who_to_contact")
-            }
-            if current is not None
-            else {}
+        return {name: getattr(current, name) for name in _CRISIS_FIELDS} if current else {}
+
+    def show(form: CrisisPlanForm) -> HttpResponse:
+        versions = list(client.crisis_plans.select_related("made_by").order_by("-version"))
+        return _render(
+            request,
+            client,
+            "crisis",
+            "crisis_plan",
+            form,
+            versions=[(plan, person(plan.made_by)) for plan in versions],
+            shown=_pick(versions, _asked_version(request)),
         )
-    else:
-        client = client_to_change(request, client_id)
-        form = CrisisPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.save_crisis_plan(
-                    client, by=request.user, request=request, **form.cleaned_data
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "triggers")
-            else:
-                messages.success(request, f"Crisis plan version {saved.version} saved")
-                return redirect("plans:crisis", client_id=client.pk)
-    versions = list(client.crisis_plans.select_related("made_by").order_by("-version"))
-    shown = _pick(versions, _asked_version(request))
-    return _render(
+
+    return record_form(
         request,
-        client,
-        "crisis",
-        "crisis_plan",
-        form,
-        versions=[(plan, person(plan.made_by)) for plan in versions],
-        shown=shown,
+        bind(request, CrisisPlanForm, initial),
+        save=lambda form: services.save_crisis_plan(
+            client, by=request.user, request=request, **form.cleaned_data
+        ),
+        saved=lambda saved: f"Crisis plan version {saved.version} saved",
+        then=redirect("plans:crisis", client_id=client.pk),
+        show=show,
+        fallback="triggers",
     )
 
 
 @role_required(*CASEWORK)
 def ed_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="ed_plan")
+    client = open_record(request, client_id, "ed_plan")
+
+    def initial() -> dict[str, Any]:
         current = current_ed_plan(client)
-        form = EDPlanForm(
-            initial={"response": current.response, "agreed_with": current.agreed_with}
-            if current is not None
-            else {}
+        if current is None:
+            return {}
+        return {"response": current.response, "agreed_with": current.agreed_with}
+
+    def show(form: EDPlanForm) -> HttpResponse:
+        versions = list(client.ed_plans.select_related("made_by").order_by("-version"))
+        return _render(
+            request,
+            client,
+            "ed_plan",
+            "ed_plan",
+            form,
+            versions=[(plan, person(plan.made_by)) for plan in versions],
+            shown=_pick(versions, _asked_version(request)),
+            stopped=sharing_stopped_on(client),
         )
-    else:
-        client = client_to_change(request, client_id)
-        form = EDPlanForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.save_ed_plan(
-                    client, by=request.user, request=request, **form.cleaned_data
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "response")
-            else:
-                messages.success(request, f"ED plan version {saved.version} saved")
-                return redirect("plans:ed_plan", client_id=client.pk)
-    versions = list(client.ed_plans.select_related("made_by").order_by("-version"))
-    shown = _pick(versions, _asked_version(request))
-    return _render(
+
+    return record_form(
         request,
-        client,
-        "ed_plan",
-        "ed_plan",
-        form,
-        versions=[(plan, person(plan.made_by)) for plan in versions],
-        shown=shown,
-        stopped=sharing_stopped_on(client),
+        bind(request, EDPlanForm, initial),
+        save=lambda form: services.save_ed_plan(
+            client, by=request.user, request=request, **form.cleaned_data
+        ),
+        saved=lambda saved: f"ED plan version {saved.version} saved",
+        then=redirect("plans:ed_plan", client_id=client.pk),
+        show=show,
+        fallback="response",
     )
 
 
@@ -402,30 +379,28 @@ def _pick(versions: list[Any], asked: int | None) -> Any:
 
 @role_required(*CASEWORK)
 def alert(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    if request.method != "POST":
-        client = client_to_read(request, client_id, page="alert")
-        form = AlertForm(
-            initial={"active": "yes" if client.alert_active else "no", "note": client.alert_note}
+    client = open_record(request, client_id, "alert")
+
+    def save(form: AlertForm) -> bool:
+        active: bool = form.cleaned_data["active"] == "yes"
+        services.set_alert(
+            client, by=request.user, active=active, note=form.cleaned_data["note"], request=request
         )
-    else:
-        client = client_to_change(request, client_id)
-        form = AlertForm(request.POST)
-        if form.is_valid():
-            active = form.cleaned_data["active"] == "yes"
-            try:
-                services.set_alert(
-                    client,
-                    by=request.user,
-                    active=active,
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except Refused as refusal:
-                _refuse(form, refusal, "note")
-            else:
-                messages.success(request, "HIU alert set" if active else "HIU alert cleared")
-                return redirect("plans:client", client_id=client.pk)
-    return _render(request, client, "alert", "alert", form)
+        return active
+
+    return record_form(
+        request,
+        bind(
+            request,
+            AlertForm,
+            lambda: {"active": "yes" if client.alert_active else "no", "note": client.alert_note},
+        ),
+        save=save,
+        saved=lambda active: "HIU alert set" if active else "HIU alert cleared",
+        then=redirect("plans:client", client_id=client.pk),
+        show=lambda form: _render(request, client, "alert", "alert", form),
+        fallback="note",
+    )
 
 
 def _today() -> dt.date:

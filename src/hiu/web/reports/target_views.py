@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +15,9 @@ from hiu.report.kpis import KPIS, Kpi, Unit
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
 from hiu.web.accounts.roles import Role
-from hiu.web.form_errors import error_texts
+from hiu.web.record_views import bind, record_form
 from hiu.web.reports import targets
-from hiu.web.reports.targets import MAX_NUMBER, Refused
+from hiu.web.reports.targets import MAX_NUMBER
 
 
 class TargetForm(forms.Form):
@@ -74,28 +73,34 @@ def change_target(request: AuthenticatedHttpRequest, kpi: str) -> HttpResponse:
         raise Http404("No such KPI")
     row = targets.target_row(service, kpi)
     assert row is not None
-    if request.method != "POST":
-        form = TargetForm(kpi=found, initial={"value": targets.entered_value(found, row.value)})
-    else:
-        form = TargetForm(request.POST, kpi=found)
-        if form.is_valid():
-            try:
-                targets.set_target(service, kpi, form.stored(), by=request.user, request=request)
-            except Refused as refusal:
-                form.add_error("value", str(refusal))
-            else:
-                saved = targets.target_row(service, kpi)
-                assert saved is not None
-                messages.success(request, f"{found.title}: the target is now {saved.text}")
-                return redirect("reports:targets")
-    return render(
+
+    def saved(_: object) -> str:
+        now = targets.target_row(service, kpi)
+        assert now is not None
+        return f"{found.title}: the target is now {now.text}"
+
+    return record_form(
         request,
-        "reports/targets_change.jinja",
-        {
-            "service": service,
-            "row": row,
-            "form": form,
-            "errors": error_texts(form),
-            "is_percentage": found.unit is Unit.PROPORTION,
-        },
+        bind(
+            request,
+            TargetForm,
+            lambda: {"value": targets.entered_value(found, row.value)},
+            kpi=found,
+        ),
+        save=lambda form: targets.set_target(
+            service, kpi, form.stored(), by=request.user, request=request
+        ),
+        saved=saved,
+        then=redirect("reports:targets"),
+        show=lambda form: render(
+            request,
+            "reports/targets_change.jinja",
+            {
+                "service": service,
+                "row": row,
+                "form": form,
+                "is_percentage": found.unit is Unit.PROPORTION,
+            },
+        ),
+        fallback="value",
     )

@@ -18,9 +18,9 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record, record_client_view
 from hiu.web.clients.models import Client
-from hiu.web.form_errors import error_texts
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
+from hiu.web.record_views import bind, record_form
 from hiu.web.refused import Refused
 from hiu.web.screening.forms import (
     AddReasonForm,
@@ -140,22 +140,30 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     service = found.run.service
     reasons = [reason for reason in reasons_for(service) if reason.active]
     staff = allocatable_staff(service)
-    form = ScreeningForm(
-        request.POST if request.method == "POST" else None, reasons=reasons, staff=staff
+
+    def saved(made: ScreeningDecision) -> str:
+        name = found.full_name or "The person"
+        if made.decision == Decision.ACCEPT:
+            return f"{name} accepted: their episode of support is open, in contacting"
+        return f"{name} declined, with the reason recorded"
+
+    return record_form(
+        request,
+        bind(request, ScreeningForm, reasons=reasons, staff=staff),
+        save=lambda form: screen_person(found, form.screening(), by=request.user, request=request),
+        saved=saved,
+        then=redirect("screening:run", run_id=found.run_id),
+        show=lambda form: _person_page(request, found, form, may_screen),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = screen_person(found, form.screening(), by=request.user, request=request)
-        except Refused as refused:
-            refused.put_on(form)
-        else:
-            name = found.full_name or "The person"
-            if made.decision == Decision.ACCEPT:
-                text = f"{name} accepted: their episode of support is open, in contacting"
-            else:
-                text = f"{name} declined, with the reason recorded"
-            messages.success(request, text)
-            return redirect("screening:run", run_id=found.run_id)
+
+
+def _person_page(
+    request: AuthenticatedHttpRequest,
+    found: IdentifiedPerson,
+    form: ScreeningForm,
+    may_screen: bool,
+) -> HttpResponse:
+    service = found.run.service
     if request.method != "POST":
         record(
             Action.VIEW_IDENTIFIED_LIST,
@@ -184,10 +192,7 @@ def person(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "page": page,
         "form": form,
-        "errors": error_texts(form) if form.is_bound else {},
         "may_screen": may_screen and decision is None,
-        "reasons": reasons,
-        "staff": staff,
     }
     return render(request, "screening/person.jinja", context)
 
@@ -238,7 +243,7 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
             if action == "add":
                 add_form.add_error("label", str(refused))
             elif action == "rename":
-                rename_form.add_error("label" if refused.field else None, str(refused))
+                rename_form.add_error("label", str(refused))
             else:
                 problem = str(refused)
     used = dict(
@@ -253,8 +258,6 @@ def reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": reason_rows(everything, used),
         "add_form": add_form,
         "rename_form": rename_form,
-        "add_errors": error_texts(add_form) if add_form.is_bound else {},
-        "rename_errors": error_texts(rename_form) if rename_form.is_bound else {},
         "problem": problem,
     }
     return render(request, "screening/reasons.jinja", context)
@@ -291,23 +294,20 @@ def referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*REFERRAL_ROLES)
 def new_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
-    if request.method != "POST":
-        form = ReferralForm(initial=ReferralForm.initial_now())
-        return _referral_form(request, form)
-    form = ReferralForm(request.POST)
-    if not form.is_valid():
-        return _referral_form(request, form)
-    try:
-        referral = record_referral(service, form.details(), by=request.user, request=request)
-    except Refused as refused:
-        refused.put_on(form)
-        return _referral_form(request, form)
-    messages.success(request, "Referral recorded")
-    return redirect(referral_url(referral))
+    return record_form(
+        request,
+        bind(request, ReferralForm, ReferralForm.initial_now),
+        save=lambda form: record_referral(
+            service, form.details(), by=request.user, request=request
+        ),
+        saved="Referral recorded",
+        then=lambda referral: redirect(referral_url(referral)),
+        show=lambda form: _referral_form(request, form),
+    )
 
 
 def _referral_form(request: AuthenticatedHttpRequest, form: ReferralForm) -> HttpResponse:
-    context = {"form": form, "errors": error_texts(form) if form.is_bound else {}}
+    context = {"form": form}
     return render(request, "screening/new_referral.jinja", context)
 
 
