@@ -26,7 +26,7 @@ from hiu.web.episodes.models import PhaseChange
 from hiu.web.episodes.phases import Phase
 from hiu.web.identification.status import RunStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 
 def test_a_service_of_the_same_name_is_brought_up_to_date() -> None:
