@@ -5,7 +5,7 @@ A file is named by a path (anything ending ``.toml`` or holding a slash) or by a
 as ``<name>.toml`` in a site's folder and then among those shipped with hiu. A name is kept to
 characters that cannot climb out of a folder.
 
-Each kind of file is a pydantic model (ADR 0018); :func:`validate` checks parsed TOML against
+Each kind of file is a pydantic model (ADR 0017); :func:`validate` checks parsed TOML against
 one and reports the first mistake as ``<what> <file>, line N, key a.b[0].c: message``, in words
 a data coordinator can act on rather than pydantic's. :func:`json_schema` gives the model's JSON
 Schema for editors (``docs/schemas``, written by ``python -m hiu.toml_schemas``).

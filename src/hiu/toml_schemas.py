@@ -1,5 +1,5 @@
 """The JSON Schemas of the TOML files users write, so editors can complete keys, show what each
-means and underline a mistake as it is typed (ADR 0018). They are generated from the models the
+means and underline a mistake as it is typed (ADR 0017). They are generated from the models the
 loaders check files with, and committed in ``docs/schemas``::
 
     python -m hiu.toml_schemas [FOLDER]    # default docs/schemas

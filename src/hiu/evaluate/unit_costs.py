@@ -123,7 +123,7 @@ def _checked(data: Any, where: str, text: str | None = None) -> UnitCosts:
         raise UnitCostError(str(error)) from None
 
 
-# The file, as pydantic models (ADR 0018) ------------------------------------------------------
+# The file, as pydantic models (ADR 0017) ------------------------------------------------------
 
 
 def _explain(error: ErrorDetails, loc: toml_files.Loc) -> str | None:

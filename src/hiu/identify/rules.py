@@ -237,7 +237,7 @@ def _load(path: Path) -> RuleSet:
     return checked.rule_set(path)
 
 
-# The file, as pydantic models (ADR 0018) ------------------------------------------------------
+# The file, as pydantic models (ADR 0017) ------------------------------------------------------
 # Checked in the order a file is usually written; the first mistake is reported.
 
 _NAME = r"^[a-z][a-z0-9_]*$"

@@ -148,7 +148,7 @@ def _load(path: Path) -> Profile:
     return checked.profile(path)
 
 
-# The file, as pydantic models (ADR 0018) ------------------------------------------------------
+# The file, as pydantic models (ADR 0017) ------------------------------------------------------
 
 
 def _explain(error: ErrorDetails, loc: toml_files.Loc) -> str | None:
