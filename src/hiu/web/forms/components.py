@@ -205,6 +205,23 @@ def select(
     return _with(params, extra)
 
 
+def _boxed(bound: BoundField, label: str, hint: str, size: str = "") -> Params:
+    """What every box that takes typing shares: its name, label, hint and error."""
+    return {
+        "id": bound.html_name,
+        "name": bound.html_name,
+        "label": {"text": label, "size": size} if size else {"text": label},
+        "hint": _hint(hint),
+        "errorMessage": error_message(bound),
+    }
+
+
+def _typed_back(bound: BoundField) -> Any:
+    """What the person typed, shown again when the page comes back with an error."""
+    value = bound.value()
+    return "" if value is None else value
+
+
 def text_input(
     bound: BoundField,
     label: str,
@@ -213,16 +230,8 @@ def text_input(
     size: str = "",
     extra: Mapping[str, Any] | None = None,
 ) -> Params:
-    value = bound.value()
-    params = {
-        "id": bound.html_name,
-        "name": bound.html_name,
-        "label": {"text": label, "size": size} if size else {"text": label},
-        "hint": _hint(hint),
-        "value": "" if value is None else value,
-        "classes": classes or None,
-        "errorMessage": error_message(bound),
-    }
+    params = _boxed(bound, label, hint, size)
+    params.update(value=_typed_back(bound), classes=classes or None)
     return _with(params, extra)
 
 
@@ -234,14 +243,8 @@ def password_input(
     extra: Mapping[str, Any] | None = None,
 ) -> Params:
     """A password box: what was typed is never sent back to the page."""
-    params = {
-        "id": bound.html_name,
-        "name": bound.html_name,
-        "label": {"text": label},
-        "hint": _hint(hint),
-        "classes": classes or None,
-        "errorMessage": error_message(bound),
-    }
+    params = _boxed(bound, label, hint)
+    params["classes"] = classes or None
     return _with(params, extra)
 
 
@@ -253,16 +256,8 @@ def textarea(
     size: str = "",
     extra: Mapping[str, Any] | None = None,
 ) -> Params:
-    value = bound.value()
-    params = {
-        "id": bound.html_name,
-        "name": bound.html_name,
-        "rows": rows,
-        "label": {"text": label, "size": size} if size else {"text": label},
-        "hint": _hint(hint),
-        "value": "" if value is None else value,
-        "errorMessage": error_message(bound),
-    }
+    params = _boxed(bound, label, hint, size)
+    params.update(rows=rows, value=_typed_back(bound))
     return _with(params, extra)
 
 
@@ -290,14 +285,7 @@ def file_upload(
     extra: Mapping[str, Any] | None = None,
 ) -> Params:
     """A file input: no value is shown, since a browser never sends a file back."""
-    params = {
-        "id": bound.html_name,
-        "name": bound.html_name,
-        "label": {"text": label, "size": size} if size else {"text": label},
-        "hint": _hint(hint),
-        "errorMessage": error_message(bound),
-    }
-    return _with(params, extra)
+    return _with(_boxed(bound, label, hint, size), extra)
 
 
 def error_summary(
