@@ -15,10 +15,10 @@ class Refused(ValueError):
     def __init__(self, message: str, field: str | None = "", **more: str) -> None:
         super().__init__(message)
         self.field = field or ""
-        self.errors: dict[str, str] = {self.field: message, **more} if field else dict(more)
+        self.errors: dict[str, str] = {self.field: message, **more}
 
     def put_on(self, form: forms.BaseForm, fallback: str | None = None) -> None:
         """Add each message to its field, or to ``fallback`` (``None``: the form as a whole)
         when the form has no such field."""
-        for field, message in (self.errors or {"": str(self)}).items():
+        for field, message in self.errors.items():
             form.add_error(field if field in form.fields else fallback, message)
