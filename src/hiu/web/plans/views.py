@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -305,15 +306,13 @@ def crisis(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         return {name: getattr(current, name) for name in _CRISIS_FIELDS} if current else {}
 
     def show(form: CrisisPlanForm) -> HttpResponse:
-        versions = list(client.crisis_plans.select_related("made_by").order_by("-version"))
         return _render(
             request,
             client,
             "crisis",
             "crisis_plan",
             form,
-            versions=[(plan, person(plan.made_by)) for plan in versions],
-            shown=_pick(versions, _asked_version(request)),
+            **_versions(request, client.crisis_plans.all()),
         )
 
     return record_form(
@@ -340,15 +339,13 @@ def ed_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         return {"response": current.response, "agreed_with": current.agreed_with}
 
     def show(form: EDPlanForm) -> HttpResponse:
-        versions = list(client.ed_plans.select_related("made_by").order_by("-version"))
         return _render(
             request,
             client,
             "ed_plan",
             "ed_plan",
             form,
-            versions=[(plan, person(plan.made_by)) for plan in versions],
-            shown=_pick(versions, _asked_version(request)),
+            **_versions(request, client.ed_plans.all()),
             stopped=sharing_stopped_on(client),
         )
 
@@ -365,13 +362,17 @@ def ed_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     )
 
 
-def _pick(versions: list[Any], asked: int | None) -> Any:
-    if asked is None:
-        return versions[0] if versions else None
-    for plan in versions:
-        if plan.version == asked:
-            return plan
-    raise Http404("No such version")
+def _versions(request: AuthenticatedHttpRequest, plans: QuerySet[Any]) -> dict[str, Any]:
+    """A versioned plan's history, newest first, with who made each, and the version shown:
+    the one asked for (``?version=N``; a 404 when there is none), else the newest."""
+    versions = list(plans.select_related("made_by").order_by("-version"))
+    asked = _asked_version(request)
+    shown = versions[0] if versions and asked is None else None
+    if asked is not None:
+        shown = next((plan for plan in versions if plan.version == asked), None)
+        if shown is None:
+            raise Http404("No such version")
+    return {"versions": [(plan, person(plan.made_by)) for plan in versions], "shown": shown}
 
 
 # -- HIU alert --------------------------------------------------------------------------------
