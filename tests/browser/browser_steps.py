@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 DEMO_PASSWORD = "browser-test-demo-password"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -14,6 +14,17 @@ def sign_in(page: Page, base: str, username: str, password: str = DEMO_PASSWORD)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def follow(page: Page, target: Locator) -> None:
+    """Click a link or button that loads a new page, and wait until it has loaded.
+
+    A bare click returns before the navigation it starts; axe run straight after it
+    either checks the page being left or finds no document at all (a flaky
+    "Cannot read properties of null (reading 'documentElement')" in CI).
+    """
+    with page.expect_navigation(wait_until="load"):
+        target.click()
 
 
 def serious_violations(page: Page) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from browser_steps import serious_violations, sign_in
+from browser_steps import follow, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -31,7 +31,7 @@ def _screen_and_accept(page: Page, live_url: str) -> tuple[str, list[str]]:
         "link", name="Identification"
     ).click()
     page.get_by_role("link", name="31 December 2025").click()
-    page.get_by_role("link", name="Screen this list").click()
+    follow(page, page.get_by_role("link", name="Screen this list"))
     problems = serious_violations(page)
     # The first person not yet screened who is not already a client being supported.
     rows = page.locator("main table").first.locator("tbody tr")
@@ -175,7 +175,7 @@ def test_a_relapse_alert_re_opens_the_case(page: Page, live_url: str) -> None:
     # The demo's stepped-down clients with activity after stepping down have relapse alerts;
     # the lead meets them on the tasks list.
     sign_in(page, live_url, "lead")
-    page.locator(".nhsuk-header__navigation-list").get_by_role("link", name="Tasks").click()
+    follow(page, page.locator(".nhsuk-header__navigation-list").get_by_role("link", name="Tasks"))
     problems = serious_violations(page)
     page.get_by_role("link", name=re.compile("Relapse alert")).first.click()
     expect(page.locator(".nhsuk-card--warning, .nhsuk-warning-callout").first).to_contain_text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from browser_steps import serious_violations, sign_in
+from browser_steps import follow, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -36,7 +36,7 @@ def test_a_case_manager_records_a_gad7_and_goal_ratings(page: Page, live_url: st
     expect(page.get_by_role("heading", name="Outcomes", level=2)).to_be_visible()
     problems = serious_violations(page)
 
-    page.get_by_role("link", name="Record a questionnaire").click()
+    follow(page, page.get_by_role("link", name="Record a questionnaire"))
     problems += serious_violations(page)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
@@ -60,7 +60,7 @@ def test_a_case_manager_records_a_gad7_and_goal_ratings(page: Page, live_url: st
     expect(gad7).to_contain_text("Mild")
     problems += serious_violations(page)
 
-    page.get_by_role("link", name="Rate progress towards goals").click()
+    follow(page, page.get_by_role("link", name="Rate progress towards goals"))
     problems += serious_violations(page)
     first_goal = page.locator("input[name^=goal_][value='8']").first
     first_goal.check()
@@ -72,7 +72,7 @@ def test_a_case_manager_records_a_gad7_and_goal_ratings(page: Page, live_url: st
     expect(goals).to_contain_text(re.compile(r"\d+ to 8: "))
     problems += serious_violations(page)
 
-    page.get_by_role("link", name="Record an experience questionnaire").click()
+    follow(page, page.get_by_role("link", name="Record an experience questionnaire"))
     problems += serious_violations(page)
     assert problems == []
 
@@ -86,7 +86,7 @@ def test_the_lead_opens_the_questionnaire_editor_and_the_outcome_summary(
     expect(page.locator("main table").first).to_contain_text("target 66%")
     problems = serious_violations(page)
     page.get_by_label("Quarter").select_option(index=1)
-    page.get_by_role("button", name="Show quarter").click()
+    follow(page, page.get_by_role("button", name="Show quarter"))
     problems += serious_violations(page)
 
     page.get_by_role("link", name="Change the experience questionnaire").click()

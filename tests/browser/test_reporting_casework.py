@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from browser_steps import serious_violations, sign_in
+from browser_steps import follow, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -31,7 +31,7 @@ def _record_a_meeting(page: Page) -> list[str]:
     _nav(page, "Team meetings")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team meetings")
     problems = serious_violations(page)
-    page.get_by_role("button", name="Record a meeting").click()
+    follow(page, page.get_by_role("button", name="Record a meeting"))
     problems += serious_violations(page)
     # Saved without its kind: the error summary says what to do and links to the field.
     page.get_by_role("button", name="Save the meeting").click()
@@ -62,7 +62,7 @@ def _write_a_case_study(page: Page) -> list[str]:
     _tab(page, "Case studies")
     expect(page.get_by_role("heading", name="Case studies", level=2)).to_be_visible()
     problems = serious_violations(page)
-    page.get_by_role("button", name="Write a case study").click()
+    follow(page, page.get_by_role("button", name="Write a case study"))
     problems += serious_violations(page)
     page.get_by_label("Title", exact=True).fill("From nightly calls to the lunch club")
     page.get_by_label("The case study", exact=True).fill(
@@ -83,13 +83,13 @@ def _write_a_case_study(page: Page) -> list[str]:
     story = page.locator(".nhsuk-card").filter(has_text="From nightly calls to the lunch club")
     expect(story).to_contain_text("Not shareable")
 
-    story.get_by_role("link", name=re.compile("^Record the client's consent")).click()
+    follow(page, story.get_by_role("link", name=re.compile("^Record the client's consent")))
     problems += serious_violations(page)
     page.get_by_label("In writing (signed form)").check()
     page.get_by_role("button", name="Save consent").click()
     expect(page.locator(".nhsuk-notification-banner--success")).to_be_visible()
     story = page.locator(".nhsuk-card").filter(has_text="From nightly calls to the lunch club")
-    story.get_by_role("link", name=re.compile("^Mark as ready to share")).click()
+    follow(page, story.get_by_role("link", name=re.compile("^Mark as ready to share")))
     problems += serious_violations(page)
     page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -106,7 +106,7 @@ def _set_a_target(page: Page) -> list[str]:
     expect(page.get_by_role("heading", level=1)).to_have_text("Report targets")
     problems = serious_violations(page)
     row = page.locator("main table tbody tr").filter(has_text="New people accepted")
-    row.get_by_role("link", name=re.compile("^Change")).click()
+    follow(page, row.get_by_role("link", name=re.compile("^Change")))
     problems += serious_violations(page)
     page.get_by_label("New target", exact=True).fill("forty")
     page.get_by_role("button", name="Save the target").click()
