@@ -46,6 +46,8 @@ QUIET_WITHIN: tuple[int, ...] = (7, 14)
 RIDGE = 0.01
 ITERATIONS = 100
 TOLERANCE = 1e-6
+#: A control weighted under this share of its set's heaviest control gets none.
+NEGLIGIBLE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ def calibrate(pairs: pl.DataFrame, cases: pl.DataFrame) -> Calibration:
         top = np.full(sets, -np.inf)
         np.maximum.at(top, set_of, eta)
         raw = np.exp(eta - top[set_of])
+        # Each set's largest is 1; a control at a millionth of a millionth of that is no
+        # control. Left in, exp() underflows to subnormal numbers (5e-324) that later divide
+        # into infinities.
+        raw[raw < NEGLIGIBLE] = 0.0
         total = np.bincount(set_of, raw, minlength=sets)
         # The objective: mean over sets of log(sum exp(eta)), plus the ridge.
         value = float((np.log(total) + top).mean()) + 0.5 * RIDGE * float(tilt @ tilt)
