@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hiu.web.episodes",
     "hiu.web.screening",
     "hiu.web.contacts",
+    "hiu.web.corrections",
     "hiu.web.plans",
     "hiu.web.interventions",
     "hiu.web.outcomes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hiu.web.episodes.urls")),
     path("", include("hiu.web.screening.urls")),
     path("", include("hiu.web.contacts.urls")),
+    path("", include("hiu.web.corrections.urls")),
     path("", include("hiu.web.plans.urls")),
     path("", include("hiu.web.interventions.urls")),
     path("", include("hiu.web.outcomes.urls")),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
 
 
 class Channel(models.TextChoices):
@@ -23,7 +24,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", "Letter"
 
 
-class Contact(models.Model):
+class Contact(Correctable):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     # The episode open at the time; blank only for contacts recorded outside any episode.
     episode = models.ForeignKey(
@@ -103,7 +104,7 @@ class LetterTemplate(models.Model):
         return f"Letter template {self.pk}"
 
 
-class Letter(models.Model):
+class Letter(Correctable):
     """A letter as it was made: its wording is kept as rendered then, not re-rendered later."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="letters")
@@ -131,7 +132,7 @@ class Letter(models.Model):
         return f"Letter {self.pk}"
 
 
-class Visit(models.Model):
+class Visit(Correctable):
     """A lone-working visit (001 §9): the worker checks in with the office when they set out and
     out when they are safely back; a visit not checked out by its expected time is overdue."""
 

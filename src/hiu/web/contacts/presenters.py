@@ -19,6 +19,9 @@ from hiu.web.contacts.letters import refusal
 from hiu.web.contacts.models import Contact, Letter, LetterKind, Visit
 from hiu.web.contacts.querysets import visits_in_progress, visits_visible_to
 from hiu.web.contacts.rules import AttemptRun
+from hiu.web.corrections.models import Correction
+from hiu.web.corrections.presenters import corrected_ids
+from hiu.web.corrections.services import moved_out_of
 
 #: Roles that go out on visits and see the visits page.
 VISITING_ROLES = (Role.SERVICE_LEAD, Role.CASE_MANAGER)
@@ -53,9 +56,15 @@ class ContactLog:
     may_visit: bool
     may_edit_templates: bool
     now: dt.datetime
+    # Corrections (ADR 0019): contacts marked entered in error (listed only when asked for),
+    # the ids of contacts with a history, and the lines of contacts moved to another record.
+    in_error: list[Contact]
+    show_in_error: bool
+    corrected: set[int]
+    moved_out: list[Correction]
 
 
-def contact_log(client: Client, user: User) -> ContactLog:
+def contact_log(client: Client, user: User, *, show_in_error: bool = False) -> ContactLog:
     run = run_for(client)
     prompt = None
     if run is not None and run.letters_due:
@@ -66,9 +75,15 @@ def contact_log(client: Client, user: User) -> ContactLog:
     choices = [
         LetterChoice(kind, label, refusal(client, kind)) for kind, label in LetterKind.choices
     ]
+    contacts = list(client.contacts.select_related("by"))
+    in_error = list(
+        Contact.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("by", "entered_in_error_by")
+    )
     return ContactLog(
         client=client,
-        contacts=list(client.contacts.select_related("by")),
+        contacts=contacts,
         letters=list(client.letters.all()),
         visits=list(client.visits.all()[:20]),
         run=run,
@@ -78,6 +93,10 @@ def contact_log(client: Client, user: User) -> ContactLog:
         may_visit=has_role(user, *VISITING_ROLES),
         may_edit_templates=has_role(user, *TEMPLATE_ROLES),
         now=timezone.now(),
+        in_error=in_error,
+        show_in_error=show_in_error,
+        corrected=corrected_ids("contact", [*contacts, *in_error]),
+        moved_out=moved_out_of(client, "contact"),
     )
 
 

@@ -57,7 +57,9 @@ def _log_page(
 ) -> HttpResponse:
     context = {
         "header": record_header(request, found, "contacts"),
-        "log": contact_log(found, request.user),
+        "log": contact_log(
+            found, request.user, show_in_error=request.GET.get("in_error") == "show"
+        ),
         "problem": problem,
     }
     return render(request, "contacts/client.jinja", context)

@@ -1,0 +1,81 @@
+"""The kinds of entry that can be corrected, declared once each (ADR 0019).
+
+A declaration says which model, which form and fields an amendment changes, how the form is
+filled from the entry and read back, where the entries are listed, and what a move to another
+client re-attaches (the episode open on the right client's record).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from hiu.web.clients.models import Client
+from hiu.web.contacts.forms import ContactForm
+from hiu.web.contacts.models import Contact, Visit
+from hiu.web.contacts.querysets import open_episode_of
+from hiu.web.corrections.registry import EntryKind, register
+from hiu.web.formatting import format_datetime
+
+# Contacts and attempts -------------------------------------------------------------------
+
+
+def _contact_initial(contact: Contact) -> dict[str, Any]:
+    at = timezone.localtime(contact.at)
+    return {
+        "at": at.date(),
+        "at_time": f"{at:%H:%M}",
+        "channel": contact.channel,
+        "reached": "yes" if contact.reached else "no",
+        "duration": contact.duration_minutes,
+        "note": contact.note,
+    }
+
+
+def _contact_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "at": data["at"],
+        "channel": data["channel"],
+        "reached": data["reached"] == "yes",
+        "duration_minutes": data["duration"],
+        "note": str(data["note"]).strip(),
+    }
+
+
+def _contact_moved(contact: Contact, to: Client) -> None:
+    contact.episode = open_episode_of(to)
+    # A contact recorded by a visit's check-out goes with its visit.
+    visit = Visit.all_with_errors.filter(contact=contact).first()
+    if visit is not None:
+        visit.client = to
+        visit.episode = contact.episode
+        visit.save(update_fields=["client", "episode"])
+
+
+def _contact_described(contact: Contact) -> str:
+    what = "Contact" if contact.reached else "Attempt"
+    return f"{what}: {contact.get_channel_display().lower()}, {format_datetime(contact.at)}"
+
+
+CONTACT = register(
+    EntryKind(
+        slug="contact",
+        label="contact or attempt",
+        model=Contact,
+        form=ContactForm,
+        fields={
+            "at": "When",
+            "channel": "How",
+            "reached": "Reached",
+            "duration_minutes": "Minutes",
+            "note": "Note",
+        },
+        fields_template="corrections/fields/contact.jinja",
+        initial=_contact_initial,
+        values=_contact_values,
+        listed_at="contacts:client",
+        describe=_contact_described,
+        moved=_contact_moved,
+    )
+)

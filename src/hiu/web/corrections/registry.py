@@ -1,0 +1,84 @@
+"""The registry of correctable kinds of entry: what the generic correction pages need to know
+about each (ADR 0019). Kinds are declared in ``hiu.web.corrections.kinds``; nothing else about
+a correction differs from one kind to another.
+
+``shown`` turns a field's value into the text the history keeps ("Phone call", "Yes",
+"3 December 2026 14:30"): the history records what people saw, not database codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import Http404
+
+from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
+from hiu.web.formatting import format_date, format_datetime
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    slug: str  # in URLs and in Correction.kind
+    label: str  # "contact or attempt", in sentences
+    model: type[Correctable]
+    # The amend form (the reason is added to it) and the fields it changes, with their labels.
+    form: type[forms.Form]
+    fields: Mapping[str, str]
+    # The amend form's fields, drawn with the form macros.
+    fields_template: str
+    initial: Callable[[Any], dict[str, Any]]  # entry -> the form's initial values
+    values: Callable[[dict[str, Any]], dict[str, Any]]  # cleaned form -> model field values
+    listed_at: str  # the URL name (taking client_id) of the page that lists this kind
+    describe: Callable[[Any], str]  # a short line naming the entry, for headings
+    # Extra rules for an amendment (raise ``Refused``), and what a move re-attaches.
+    check: Callable[[Any, dict[str, Any]], None] | None = None
+    moved: Callable[[Any, Client], None] | None = None
+    form_kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+_KINDS: dict[str, EntryKind] = {}
+
+
+def register(kind: EntryKind) -> EntryKind:
+    if kind.slug in _KINDS:
+        raise ValueError(f"The kind {kind.slug} is registered twice")
+    _KINDS[kind.slug] = kind
+    return kind
+
+
+def kind_named(slug: str) -> EntryKind:
+    """The registered kind, or a 404 for a slug that names none."""
+    from hiu.web.corrections import kinds  # noqa: F401 - the declarations register themselves
+
+    try:
+        return _KINDS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def all_kinds() -> list[EntryKind]:
+    from hiu.web.corrections import kinds  # noqa: F401 - the declarations register themselves
+
+    return list(_KINDS.values())
+
+
+def shown(entry: Correctable, name: str) -> str:
+    """The value of ``entry.name`` as a page shows it."""
+    model_field = entry._meta.get_field(name)
+    value = getattr(entry, name)
+    if value is None or value == "":
+        return "Not recorded"
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.choices or []).get(value, value))  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return str(value)
