@@ -42,6 +42,7 @@ def entry(request: AuthenticatedHttpRequest, client_id: int, kind: str, entry_id
         found,
         "entry_history",
         "corrections/entry.jinja",
+        client_id=found.pk,
         page=entry_page(what, item, request.user),
     )
 
@@ -77,6 +78,7 @@ def amend_view(
             found,
             "entry_amend",
             "corrections/amend.jinja",
+            client_id=found.pk,
             form=form,
             kind=what,
             entry=item,
@@ -111,6 +113,7 @@ def in_error_view(
             found,
             "entry_in_error",
             "corrections/in_error.jinja",
+            client_id=found.pk,
             form=form,
             kind=what,
             entry=item,
@@ -153,6 +156,7 @@ def move_view(
             found,
             "entry_move",
             "corrections/move.jinja",
+            client_id=found.pk,
             form=form,
             kind=what,
             entry=item,

@@ -1,0 +1,406 @@
+"""Correcting the record (ADR 0019): amend with a reason, mark entered in error, and the lead's
+move of an entry filed on the wrong client; the history each keeps, the audit events, and every
+figure built from contacts following the corrected record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from hiu.web.accounts.models import Service
+from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.clients.models import Client
+from hiu.web.contacts import due as contacts_due
+from hiu.web.contacts.attempts import run_for
+from hiu.web.contacts.models import Channel, Contact
+from hiu.web.contacts.presenters import last_contact
+from hiu.web.contacts.services import record_contact
+from hiu.web.corrections.entries import Correctable, CurrentManager
+from hiu.web.corrections.models import Correction, CorrectionAction
+from hiu.web.corrections.registry import all_kinds, kind_named
+from hiu.web.corrections.services import amend, mark_in_error, move
+from hiu.web.episodes.models import Episode
+from hiu.web.episodes.phases import Phase, WayIn
+from hiu.web.episodes.services import open_episode
+from hiu.web.refused import Refused
+from hiu.web.screening import due as screening_due
+from hiu.web.screening.models import Referral
+
+pytestmark = pytest.mark.db_engine
+
+HOSTILE = '<script>alert("x")</script> =HYPERLINK("http://evil.example","click")'
+CONTACT = "contact"
+
+
+def _ago(**delta: Any) -> dt.datetime:
+    return timezone.now() - dt.timedelta(**delta)
+
+
+@pytest.fixture
+def worker(staff: dict[Role, User]) -> User:
+    return staff[Role.CASE_MANAGER]
+
+
+@pytest.fixture
+def lead(staff: dict[Role, User]) -> User:
+    return staff[Role.SERVICE_LEAD]
+
+
+@pytest.fixture
+def person(make_client: Callable[..., Client], service: Service, worker: User) -> Client:
+    return make_client(service, case_manager=worker)
+
+
+@pytest.fixture
+def right(make_client: Callable[..., Client], service: Service, worker: User) -> Client:
+    return make_client(service, case_manager=worker)
+
+
+@pytest.fixture
+def contacting(person: Client, worker: User) -> Episode:
+    return open_episode(
+        person,
+        by=worker,
+        way_in=WayIn.IDENTIFIED,
+        phase=Phase.CONTACTING,
+        on=timezone.localdate() - dt.timedelta(days=30),
+    )
+
+
+def _contact(client: Client, by: User, hours_ago: int, reached: bool = True, **kw: Any) -> Contact:
+    return record_contact(
+        client,
+        by=by,
+        at=_ago(hours=hours_ago),
+        channel=kw.pop("channel", Channel.PHONE),
+        reached=reached,
+        note=kw.pop("note", "Spoke about the week"),
+        **kw,
+    )
+
+
+# The mechanism ----------------------------------------------------------------------------
+
+
+def test_every_correctable_models_default_manager_leaves_out_entries_in_error() -> None:
+    for kind in all_kinds():
+        assert issubclass(kind.model, Correctable)
+        assert kind.model._default_manager.name == "objects", kind.slug
+        assert isinstance(kind.model._default_manager, CurrentManager), kind.slug
+
+
+def test_an_unknown_kind_is_not_found() -> None:
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        kind_named("nonsense")
+
+
+# Amend ----------------------------------------------------------------------------------
+
+
+def test_amending_keeps_each_changed_field_old_and_new_with_who_and_why(
+    person: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2, duration_minutes=90)
+    correction = amend(
+        kind_named(CONTACT),
+        contact,
+        {"duration_minutes": 9, "note": contact.note},
+        reason="Typed 90 for 9",
+        by=worker,
+    )
+    contact.refresh_from_db()
+    assert contact.duration_minutes == 9
+    assert correction.action == CorrectionAction.AMENDED
+    assert correction.changes == [{"field": "Minutes", "old": "90", "new": "9"}]
+    assert (correction.reason, correction.by, correction.client) == ("Typed 90 for 9", worker, person)
+
+
+def test_amending_with_nothing_changed_or_no_reason_is_refused(person: Client, worker: User) -> None:
+    contact = _contact(person, worker, hours_ago=2)
+    with pytest.raises(Refused, match="Nothing has changed"):
+        amend(kind_named(CONTACT), contact, {"note": contact.note}, reason="x", by=worker)
+    with pytest.raises(Refused, match="Enter why"):
+        amend(kind_named(CONTACT), contact, {"note": "other"}, reason="  ", by=worker)
+    assert not Correction.objects.exists()
+
+
+def test_amending_is_audited_by_kind_and_id_without_values_or_reason(
+    person: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2, note="Secret words")
+    amend(kind_named(CONTACT), contact, {"note": "New words"}, reason="Wrong note", by=worker)
+    event = AuditEvent.objects.filter(action=Action.UPDATE_CLIENT).latest("id")
+    assert (event.object_type, event.object_id) == ("client", str(person.pk))
+    assert event.detail == {"correction": "amended", "kind": "contact", "entry": contact.pk}
+
+
+def test_the_amend_page_saves_and_the_history_shows_old_and_new(
+    signed_in: Callable[[User], HttpClient], person: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2, duration_minutes=45)
+    http = signed_in(worker)
+    url = reverse("corrections:amend", args=[person.pk, CONTACT, contact.pk])
+    form = http.get(url)
+    assert form.status_code == 200
+    assert 'value="45"' in form.content.decode()
+    at = timezone.localtime(contact.at)
+    response = http.post(
+        url,
+        {
+            "at_day": at.day,
+            "at_month": at.month,
+            "at_year": at.year,
+            "at_time": f"{at:%H:%M}",
+            "channel": "phone",
+            "reached": "yes",
+            "duration": "15",
+            "note": contact.note,
+            "reason": HOSTILE,
+        },
+    )
+    assert response.status_code == 302
+    page = http.get(response["Location"]).content.decode()
+    assert "Amended" in page and "45" in page and "15" in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_an_amendment_without_a_reason_shows_the_error(
+    signed_in: Callable[[User], HttpClient], person: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2)
+    at = timezone.localtime(contact.at)
+    response = signed_in(worker).post(
+        reverse("corrections:amend", args=[person.pk, CONTACT, contact.pk]),
+        {
+            "at_day": at.day,
+            "at_month": at.month,
+            "at_year": at.year,
+            "at_time": f"{at:%H:%M}",
+            "channel": "phone",
+            "reached": "yes",
+            "note": "Changed",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter why you are making this correction" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.note == "Spoke about the week"
+
+
+# Entered in error ----------------------------------------------------------------------------
+
+
+def test_an_entry_in_error_leaves_the_list_and_is_shown_struck_through_on_request(
+    signed_in: Callable[[User], HttpClient], person: Client, worker: User
+) -> None:
+    kept = _contact(person, worker, hours_ago=3, note="Kept note")
+    wrong = _contact(person, worker, hours_ago=2, note="Wrong note")
+    http = signed_in(worker)
+    response = http.post(
+        reverse("corrections:in_error", args=[person.pk, CONTACT, wrong.pk]), {"reason": HOSTILE}
+    )
+    assert response.status_code == 302
+    page = http.get(reverse("contacts:client", args=[person.pk])).content.decode()
+    assert "Kept note" in page and "Wrong note" not in page
+    assert "Show contacts and attempts marked in error (1)" in page
+    shown = http.get(reverse("contacts:client", args=[person.pk]) + "?in_error=show").content
+    text = shown.decode()
+    assert "<s>Wrong note</s>" in text
+    assert "Marked entered in error by" in text
+    assert "&lt;script&gt;" in text and "<script>alert" not in text
+    assert list(Contact.objects.filter(client=person)) == [kept]
+    assert Contact.all_with_errors.filter(client=person).count() == 2
+
+
+def test_marking_in_error_is_audited_and_cannot_be_done_twice(
+    person: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2)
+    mark_in_error(kind_named(CONTACT), contact, reason="Recorded twice", by=worker)
+    event = AuditEvent.objects.filter(action=Action.UPDATE_CLIENT).latest("id")
+    assert event.detail == {"correction": "entered_in_error", "kind": "contact", "entry": contact.pk}
+    with pytest.raises(Refused):
+        mark_in_error(kind_named(CONTACT), contact, reason="Again", by=worker)
+    with pytest.raises(Refused):
+        amend(kind_named(CONTACT), contact, {"note": "x"}, reason="Again", by=worker)
+
+
+# Derived figures follow the corrected record -------------------------------------------------
+
+
+def test_an_attempt_in_error_does_not_count_towards_the_letters(
+    person: Client, contacting: Episode, worker: User
+) -> None:
+    attempts = [_contact(person, worker, hours_ago=h, reached=False) for h in (5, 4, 3)]
+    run = run_for(person)
+    assert run is not None and run.letters_due
+    mark_in_error(kind_named(CONTACT), attempts[1], reason="Recorded twice", by=worker)
+    run = run_for(person)
+    assert run is not None and run.count == 2 and not run.letters_due
+
+
+def test_an_attempt_in_error_is_not_counted_in_the_attempt_tasks(
+    service: Service, person: Client, contacting: Episode, worker: User
+) -> None:
+    attempts = [_contact(person, worker, hours_ago=h, reached=False) for h in (50, 49, 48)]
+
+    def whats() -> set[str]:
+        tasks = contacts_due.tasks_due(Client.objects.filter(service=service), timezone.localdate())
+        return {task.what for task in tasks}
+
+    assert whats() == {"Send the no-contact letters"}
+    mark_in_error(kind_named(CONTACT), attempts[2], reason="Recorded twice", by=worker)
+    assert whats() == {"Contact attempt 3 of 3"}
+
+
+def test_a_reached_contact_in_error_is_not_the_last_contact(person: Client, worker: User) -> None:
+    earlier = _contact(person, worker, hours_ago=30)
+    later = _contact(person, worker, hours_ago=2)
+    assert last_contact(person) == later
+    mark_in_error(kind_named(CONTACT), later, reason="Wrong client", by=worker)
+    assert last_contact(person) == earlier
+    annotated = Client.objects.with_last_reached_contact().get(pk=person.pk)
+    assert annotated.last_reached_at == earlier.at
+
+
+def test_a_first_contact_in_error_leaves_the_referral_task_due(
+    service: Service, person: Client, worker: User
+) -> None:
+    episode = open_episode(
+        person, by=worker, way_in=WayIn.REFERRED, phase=Phase.CONTACTING, on=timezone.localdate()
+    )
+    Referral.objects.create(
+        client=person,
+        episode=episode,
+        received_at=_ago(hours=10),
+        first_contact_due_at=timezone.now() + dt.timedelta(days=1),
+        service=service,
+        referring_organisation="Liaison team",
+        reason="Frequent attendance",
+        consent_to_refer=True,
+    )
+
+    def whats() -> set[str]:
+        tasks = screening_due.tasks_due(Client.objects.filter(service=service), timezone.localdate())
+        return {task.what for task in tasks}
+
+    contact = _contact(person, worker, hours_ago=1)
+    assert whats() == set()
+    mark_in_error(kind_named(CONTACT), contact, reason="Wrong client", by=worker)
+    assert whats() == {"First contact for referral"}
+
+
+# Move -----------------------------------------------------------------------------------------
+
+
+def test_the_lead_moves_an_entry_and_both_records_say_so_naming_no_one_on_the_wrong_one(
+    signed_in: Callable[[User], HttpClient], person: Client, right: Client, lead: User, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2, note="About the right person")
+    http = signed_in(lead)
+    response = http.post(
+        reverse("corrections:move", args=[person.pk, CONTACT, contact.pk]),
+        {"nhs_number": right.nhs_number, "reason": "Filed on the wrong client"},
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.client == right
+    wrong_page = http.get(reverse("contacts:client", args=[person.pk])).content.decode()
+    assert "About the right person" not in wrong_page
+    assert "An entry was moved to another record by" in wrong_page
+    assert "Filed on the wrong client" in wrong_page
+    assert right.family_name not in wrong_page and right.nhs_number not in wrong_page
+    right_page = http.get(reverse("contacts:client", args=[right.pk])).content.decode()
+    assert "About the right person" in right_page
+    history = http.get(
+        reverse("corrections:entry", args=[right.pk, CONTACT, contact.pk])
+    ).content.decode()
+    assert "Moved from another record" in history
+    assert person.family_name not in history
+    # The old address of the entry is now a 404.
+    old = http.get(reverse("corrections:entry", args=[person.pk, CONTACT, contact.pk]))
+    assert old.status_code == 404
+    events = AuditEvent.objects.filter(action=Action.UPDATE_CLIENT, detail__kind="contact")
+    assert {(e.object_id, e.detail["correction"]) for e in events} >= {
+        (str(person.pk), "moved_out"),
+        (str(right.pk), "moved_in"),
+    }
+
+
+def test_a_move_takes_the_right_clients_open_episode(
+    person: Client, right: Client, lead: User, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2)
+    episode = open_episode(
+        right, by=worker, way_in=WayIn.IDENTIFIED, phase=Phase.ENGAGED, on=timezone.localdate()
+    )
+    move(kind_named(CONTACT), contact, right, reason="Wrong client", by=lead)
+    contact.refresh_from_db()
+    assert contact.episode == episode
+
+
+def test_a_case_manager_cannot_move_an_entry(
+    signed_in: Callable[[User], HttpClient], person: Client, right: Client, worker: User
+) -> None:
+    contact = _contact(person, worker, hours_ago=2)
+    with pytest.raises(Refused):
+        move(kind_named(CONTACT), contact, right, reason="Wrong client", by=worker)
+    response = signed_in(worker).post(
+        reverse("corrections:move", args=[person.pk, CONTACT, contact.pk]),
+        {"nhs_number": right.nhs_number, "reason": "Wrong client"},
+    )
+    assert response.status_code == 403
+    contact.refresh_from_db()
+    assert contact.client == person
+
+
+def test_a_lead_cannot_move_to_or_from_another_services_clients(
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    make_user: Callable[..., User],
+    other_service: Service,
+    person: Client,
+    lead: User,
+    worker: User,
+) -> None:
+    theirs = make_client(other_service)
+    their_lead = make_user("their_lead", Role.SERVICE_LEAD, other_service)
+    ours = _contact(person, worker, hours_ago=2)
+    # Our lead cannot move ours onto their client: their NHS number is not found.
+    response = signed_in(lead).post(
+        reverse("corrections:move", args=[person.pk, CONTACT, ours.pk]),
+        {"nhs_number": theirs.nhs_number, "reason": "Wrong client"},
+    )
+    assert response.status_code == 200
+    assert "No client of your service has this NHS number" in response.content.decode()
+    # Their lead cannot open ours at all.
+    response = signed_in(their_lead).post(
+        reverse("corrections:move", args=[person.pk, CONTACT, ours.pk]),
+        {"nhs_number": theirs.nhs_number, "reason": "Wrong client"},
+    )
+    assert response.status_code == 404
+    with pytest.raises(Refused):
+        move(kind_named(CONTACT), ours, theirs, reason="Wrong client", by=lead)
+    ours.refresh_from_db()
+    assert ours.client == person
+
+
+def test_an_entry_of_another_client_is_not_found_under_this_one(
+    signed_in: Callable[[User], HttpClient], person: Client, right: Client, worker: User
+) -> None:
+    contact = _contact(right, worker, hours_ago=2)
+    response = signed_in(worker).get(
+        reverse("corrections:entry", args=[person.pk, CONTACT, contact.pk])
+    )
+    assert response.status_code == 404
