@@ -122,10 +122,16 @@ def test_amending_keeps_each_changed_field_old_and_new_with_who_and_why(
     assert contact.duration_minutes == 9
     assert correction.action == CorrectionAction.AMENDED
     assert correction.changes == [{"field": "Minutes", "old": "90", "new": "9"}]
-    assert (correction.reason, correction.by, correction.client) == ("Typed 90 for 9", worker, person)
+    assert (correction.reason, correction.by, correction.client) == (
+        "Typed 90 for 9",
+        worker,
+        person,
+    )
 
 
-def test_amending_with_nothing_changed_or_no_reason_is_refused(person: Client, worker: User) -> None:
+def test_amending_with_nothing_changed_or_no_reason_is_refused(
+    person: Client, worker: User
+) -> None:
     contact = _contact(person, worker, hours_ago=2)
     with pytest.raises(Refused, match="Nothing has changed"):
         amend(kind_named(CONTACT), contact, {"note": contact.note}, reason="x", by=worker)
@@ -170,7 +176,9 @@ def test_the_amend_page_saves_and_the_history_shows_old_and_new(
     )
     assert response.status_code == 302
     page = http.get(response["Location"]).content.decode()
-    assert "Amended" in page and "45" in page and "15" in page
+    assert "Amended" in page
+    assert "45" in page
+    assert "15" in page
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
 
@@ -212,24 +220,28 @@ def test_an_entry_in_error_leaves_the_list_and_is_shown_struck_through_on_reques
     )
     assert response.status_code == 302
     page = http.get(reverse("contacts:client", args=[person.pk])).content.decode()
-    assert "Kept note" in page and "Wrong note" not in page
+    assert "Kept note" in page
+    assert "Wrong note" not in page
     assert "Show contacts and attempts marked in error (1)" in page
     shown = http.get(reverse("contacts:client", args=[person.pk]) + "?in_error=show").content
     text = shown.decode()
     assert "<s>Wrong note</s>" in text
     assert "Marked entered in error by" in text
-    assert "&lt;script&gt;" in text and "<script>alert" not in text
+    assert "&lt;script&gt;" in text
+    assert "<script>alert" not in text
     assert list(Contact.objects.filter(client=person)) == [kept]
     assert Contact.all_with_errors.filter(client=person).count() == 2
 
 
-def test_marking_in_error_is_audited_and_cannot_be_done_twice(
-    person: Client, worker: User
-) -> None:
+def test_marking_in_error_is_audited_and_cannot_be_done_twice(person: Client, worker: User) -> None:
     contact = _contact(person, worker, hours_ago=2)
     mark_in_error(kind_named(CONTACT), contact, reason="Recorded twice", by=worker)
     event = AuditEvent.objects.filter(action=Action.UPDATE_CLIENT).latest("id")
-    assert event.detail == {"correction": "entered_in_error", "kind": "contact", "entry": contact.pk}
+    assert event.detail == {
+        "correction": "entered_in_error",
+        "kind": "contact",
+        "entry": contact.pk,
+    }
     with pytest.raises(Refused):
         mark_in_error(kind_named(CONTACT), contact, reason="Again", by=worker)
     with pytest.raises(Refused):
@@ -244,10 +256,13 @@ def test_an_attempt_in_error_does_not_count_towards_the_letters(
 ) -> None:
     attempts = [_contact(person, worker, hours_ago=h, reached=False) for h in (5, 4, 3)]
     run = run_for(person)
-    assert run is not None and run.letters_due
+    assert run is not None
+    assert run.letters_due
     mark_in_error(kind_named(CONTACT), attempts[1], reason="Recorded twice", by=worker)
     run = run_for(person)
-    assert run is not None and run.count == 2 and not run.letters_due
+    assert run is not None
+    assert run.count == 2
+    assert not run.letters_due
 
 
 def test_an_attempt_in_error_is_not_counted_in_the_attempt_tasks(
@@ -292,7 +307,9 @@ def test_a_first_contact_in_error_leaves_the_referral_task_due(
     )
 
     def whats() -> set[str]:
-        tasks = screening_due.tasks_due(Client.objects.filter(service=service), timezone.localdate())
+        tasks = screening_due.tasks_due(
+            Client.objects.filter(service=service), timezone.localdate()
+        )
         return {task.what for task in tasks}
 
     contact = _contact(person, worker, hours_ago=1)
@@ -320,7 +337,8 @@ def test_the_lead_moves_an_entry_and_both_records_say_so_naming_no_one_on_the_wr
     assert "About the right person" not in wrong_page
     assert "An entry was moved to another record by" in wrong_page
     assert "Filed on the wrong client" in wrong_page
-    assert right.family_name not in wrong_page and right.nhs_number not in wrong_page
+    assert right.family_name not in wrong_page
+    assert right.nhs_number not in wrong_page
     right_page = http.get(reverse("contacts:client", args=[right.pk])).content.decode()
     assert "About the right person" in right_page
     history = http.get(

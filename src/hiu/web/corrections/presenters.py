@@ -50,7 +50,5 @@ def corrected_ids(kind: str, entries: Iterable[Correctable]) -> set[int]:
     """The ids of those ``entries`` of ``kind`` that have a history of corrections."""
     ids = [entry.pk for entry in entries]
     return set(
-        Correction.objects.filter(kind=kind, entry_id__in=ids).values_list(
-            "entry_id", flat=True
-        )
+        Correction.objects.filter(kind=kind, entry_id__in=ids).values_list("entry_id", flat=True)
     )

@@ -73,8 +73,9 @@ def shown(entry: Correctable, name: str) -> str:
     value = getattr(entry, name)
     if value is None or value == "":
         return "Not recorded"
-    if getattr(model_field, "choices", None):
-        return str(dict(model_field.choices or []).get(value, value))  # type: ignore[arg-type]
+    choices = getattr(model_field, "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):

@@ -163,8 +163,10 @@ def move(
     why = _reason(reason)
     wrong: Client = entry.client  # type: ignore[attr-defined]
     if to.pk == wrong.pk:
-        raise Refused("The entry is already on this client's record: enter the other client's "
-                      "NHS number", "nhs_number")
+        raise Refused(
+            "The entry is already on this client's record: enter the other client's NHS number",
+            "nhs_number",
+        )
     if to.service_id != wrong.service_id:
         raise Refused("No client of your service has this NHS number", "nhs_number")
     entry.client = to  # type: ignore[attr-defined]

@@ -6,56 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_letter_visit_lettertemplate'),
+        ("contacts", "0002_letter_visit_lettertemplate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='entered_in_error_at',
+            model_name="contact",
+            name="entered_in_error_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='entered_in_error_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contact",
+            name="entered_in_error_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='entered_in_error_reason',
+            model_name="contact",
+            name="entered_in_error_reason",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='letter',
-            name='entered_in_error_at',
+            model_name="letter",
+            name="entered_in_error_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='letter',
-            name='entered_in_error_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="letter",
+            name="entered_in_error_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='letter',
-            name='entered_in_error_reason',
+            model_name="letter",
+            name="entered_in_error_reason",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='entered_in_error_at',
+            model_name="visit",
+            name="entered_in_error_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='entered_in_error_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="visit",
+            name="entered_in_error_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='entered_in_error_reason',
+            model_name="visit",
+            name="entered_in_error_reason",
             field=models.TextField(blank=True, editable=False),
         ),
     ]

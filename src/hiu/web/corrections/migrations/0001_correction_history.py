@@ -7,32 +7,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0003_client_alert'),
+        ("clients", "0003_client_alert"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('entry_id', models.PositiveBigIntegerField()),
-                ('action', models.CharField(choices=[('amended', 'Amended'), ('entered_in_error', 'Marked entered in error'), ('moved_out', 'Moved to another record'), ('moved_in', 'Moved from another record')], max_length=20)),
-                ('changes', models.JSONField(blank=True, default=list)),
-                ('reason', models.TextField()),
-                ('by_name', models.CharField(blank=True, max_length=300)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='clients.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("entry_id", models.PositiveBigIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("amended", "Amended"),
+                            ("entered_in_error", "Marked entered in error"),
+                            ("moved_out", "Moved to another record"),
+                            ("moved_in", "Moved from another record"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, default=list)),
+                ("reason", models.TextField()),
+                ("by_name", models.CharField(blank=True, max_length=300)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="clients.client",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'entry_id', '-at'], name='corrections_kind_d2e5e7_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "entry_id", "-at"], name="corrections_kind_d2e5e7_idx"
+                    )
+                ],
             },
         ),
     ]
