@@ -11,12 +11,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from hiu.outcomes import INSTRUMENTS
 from hiu.web.clients.models import Client
 from hiu.web.contacts.forms import ContactForm
 from hiu.web.contacts.models import Contact, Visit
 from hiu.web.contacts.querysets import open_episode_of
 from hiu.web.corrections.registry import EntryKind, register
-from hiu.web.formatting import format_datetime
+from hiu.web.formatting import format_date, format_datetime
+from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
+from hiu.web.outcomes.models import GoalRating, OutcomeRecord
 
 # Contacts and attempts -------------------------------------------------------------------
 
@@ -77,5 +80,62 @@ CONTACT = register(
         listed_at="contacts:client",
         describe=_contact_described,
         moved=_contact_moved,
+    )
+)
+
+
+def _episode_moved(entry: OutcomeRecord, to: Client) -> None:
+    entry.episode = open_episode_of(to)
+
+
+# Questionnaires (outcome measures) ----------------------------------------------------------
+
+
+def _questionnaire_described(record: OutcomeRecord) -> str:
+    instrument = INSTRUMENTS.get(record.instrument)
+    name = instrument.name if instrument is not None else record.instrument
+    return f"{name} questionnaire completed {format_date(record.completed_on)}"
+
+
+QUESTIONNAIRE = register(
+    EntryKind(
+        slug="questionnaire",
+        label="questionnaire",
+        model=OutcomeRecord,
+        form=MeasureWhenForm,
+        fields={"completed_on": "Completed", "point": "When in care"},
+        fields_template="corrections/fields/questionnaire.jinja",
+        initial=lambda record: {"completed_on": record.completed_on, "point": record.point},
+        values=lambda data: {"completed_on": data["completed_on"], "point": data["point"]},
+        listed_at="outcomes:client",
+        describe=_questionnaire_described,
+        moved=_episode_moved,
+    )
+)
+
+
+# Goal ratings -------------------------------------------------------------------------------
+
+
+def _goal_rating_moved(rating: GoalRating, to: Client) -> None:
+    # The goal belongs to the wrong client's plan: the rating keeps its wording only.
+    rating.goal = None
+
+
+GOAL_RATING = register(
+    EntryKind(
+        slug="goal_rating",
+        label="goal rating",
+        model=GoalRating,
+        form=GoalRatingAmendForm,
+        fields={"rating": "Rating", "rated_on": "Rated on"},
+        fields_template="corrections/fields/goal_rating.jinja",
+        initial=lambda rating: {"rating": str(rating.rating), "rated_on": rating.rated_on},
+        values=lambda data: {"rating": data["rating"], "rated_on": data["rated_on"]},
+        listed_at="outcomes:client",
+        describe=lambda rating: (
+            f"Goal rating of {rating.rating} on {format_date(rating.rated_on)}: {rating.goal_text}"
+        ),
+        moved=_goal_rating_moved,
     )
 )

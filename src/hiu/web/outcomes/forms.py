@@ -45,6 +45,29 @@ def _answer_field(values: list[int], question: str) -> forms.TypedChoiceField:
     )
 
 
+class MeasureWhenForm(forms.Form):
+    """Amending a questionnaire (ADR 0019): when it was completed and at which point in care.
+    Wrong answers are corrected by marking it entered in error and recording it again, so the
+    score is always the scorer's for the answers given."""
+
+    completed_on = DateField("the date it was completed")
+    point = _point_field()
+
+
+class GoalRatingAmendForm(forms.Form):
+    """Amending one goal rating (ADR 0019): the rating and the day it was given."""
+
+    rating = forms.TypedChoiceField(
+        choices=[(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        error_messages={
+            "required": "Select the rating, from 0 to 10",
+            "invalid_choice": "Select the rating, from 0 to 10",
+        },
+    )
+    rated_on = DateField("the date it was rated")
+
+
 class MeasureForm(forms.Form):
     """One questionnaire: when, at which point in care, and each item (``item_<number>``)."""
 

@@ -16,6 +16,7 @@ from django.db import models
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
 
 
 class PointInCare(models.TextChoices):
@@ -27,7 +28,7 @@ class PointInCare(models.TextChoices):
     FOLLOW_UP = "follow_up", "At follow-up"
 
 
-class OutcomeRecord(models.Model):
+class OutcomeRecord(Correctable):
     """One completed outcome measure (CORE-10, GAD-7, ...): the answers and their score."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="outcome_records")
@@ -68,7 +69,7 @@ class OutcomeRecord(models.Model):
         return self.total is not None or any(v is not None for v in self.parts.values())
 
 
-class GoalRating(models.Model):
+class GoalRating(Correctable):
     """How far the client feels they have moved towards one goal of their action plan, 0 to 10
     (goal-based outcomes, Law and Jacob). Action plans are saved as versions with new goal
     rows, so the goal's wording when rated is kept: it is what joins a goal's ratings across

@@ -13,6 +13,9 @@ from django.contrib.auth.models import User
 
 from hiu.outcomes import INSTRUMENTS, Instrument
 from hiu.web.clients.models import Client
+from hiu.web.corrections.models import Correction
+from hiu.web.corrections.presenters import corrected_ids
+from hiu.web.corrections.services import moved_out_of
 from hiu.web.formatting import format_date
 from hiu.web.outcomes.chart import TrajectoryChart, score_text, trajectory_chart
 from hiu.web.outcomes.goals import GoalHistory, goal_histories
@@ -23,7 +26,7 @@ from hiu.web.outcomes.history import (
     first_and_latest,
     headline_value,
 )
-from hiu.web.outcomes.models import OutcomeRecord, PremResponse
+from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremResponse
 from hiu.web.outcomes.querysets import (
     current_goals,
     goal_ratings_of,
@@ -139,10 +142,29 @@ class ClientOutcomes:
     goals: list[GoalHistory]
     has_current_goals: bool
     prems: list[PremRow]
+    # Corrections (ADR 0019): questionnaires and goal ratings marked entered in error (listed
+    # only when asked for), the ids of those with a history, and lines of entries moved away.
+    records_in_error: list[OutcomeRecord]
+    ratings_in_error: list[GoalRating]
+    show_in_error: bool
+    corrected: dict[str, set[int]]
+    moved_out: list[Correction]
 
 
-def client_outcomes(client: Client) -> ClientOutcomes:
-    grouped = by_instrument(records_of(client))
+def client_outcomes(client: Client, *, show_in_error: bool = False) -> ClientOutcomes:
+    records = records_of(client)
+    ratings = goal_ratings_of(client)
+    records_in_error = list(
+        OutcomeRecord.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
+    ratings_in_error = list(
+        GoalRating.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
+    grouped = by_instrument(records)
     sections = []
     for code, records in grouped.items():
         instrument = INSTRUMENTS[code]
@@ -173,9 +195,20 @@ def client_outcomes(client: Client) -> ClientOutcomes:
     return ClientOutcomes(
         client=client,
         sections=sections,
-        goals=goal_histories(goal_ratings_of(client)),
+        goals=goal_histories(ratings),
         has_current_goals=bool(current_goals(client)),
         prems=prem_rows(client),
+        records_in_error=records_in_error,
+        ratings_in_error=ratings_in_error,
+        show_in_error=show_in_error,
+        corrected={
+            "questionnaire": corrected_ids("questionnaire", [*records, *records_in_error]),
+            "goal_rating": corrected_ids("goal_rating", [*ratings, *ratings_in_error]),
+        },
+        moved_out=[
+            *moved_out_of(client, "questionnaire"),
+            *moved_out_of(client, "goal_rating"),
+        ],
     )
 
 

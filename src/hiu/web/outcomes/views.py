@@ -79,7 +79,8 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 @role_required(*CASEWORK)
 def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
-    return _record_page(request, client, "client", "outcomes", view=client_outcomes(client))
+    view = client_outcomes(client, show_in_error=request.GET.get("in_error") == "show")
+    return _record_page(request, client, "client", "outcomes", view=view)
 
 
 # -- Recording a questionnaire ------------------------------------------------------------------
