@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from hiu.outcomes import INSTRUMENTS
@@ -18,6 +19,8 @@ from hiu.web.contacts.models import Contact, Visit
 from hiu.web.contacts.querysets import open_episode_of
 from hiu.web.corrections.registry import EntryKind, register
 from hiu.web.formatting import format_date, format_datetime
+from hiu.web.interventions.forms import SessionForm
+from hiu.web.interventions.models import InterventionSession
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
 
@@ -77,7 +80,7 @@ CONTACT = register(
         fields_template="corrections/fields/contact.jinja",
         initial=_contact_initial,
         values=_contact_values,
-        listed_at="contacts:client",
+        listed_at=lambda contact: reverse("contacts:client", args=[contact.client_id]),
         describe=_contact_described,
         moved=_contact_moved,
     )
@@ -107,7 +110,7 @@ QUESTIONNAIRE = register(
         fields_template="corrections/fields/questionnaire.jinja",
         initial=lambda record: {"completed_on": record.completed_on, "point": record.point},
         values=lambda data: {"completed_on": data["completed_on"], "point": data["point"]},
-        listed_at="outcomes:client",
+        listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]),
         describe=_questionnaire_described,
         moved=_episode_moved,
     )
@@ -132,10 +135,42 @@ GOAL_RATING = register(
         fields_template="corrections/fields/goal_rating.jinja",
         initial=lambda rating: {"rating": str(rating.rating), "rated_on": rating.rated_on},
         values=lambda data: {"rating": data["rating"], "rated_on": data["rated_on"]},
-        listed_at="outcomes:client",
+        listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]),
         describe=lambda rating: (
             f"Goal rating of {rating.rating} on {format_date(rating.rated_on)}: {rating.goal_text}"
         ),
         moved=_goal_rating_moved,
+    )
+)
+
+
+# Intervention sessions ----------------------------------------------------------------------
+
+
+SESSION = register(
+    EntryKind(
+        slug="session",
+        label="session",
+        model=InterventionSession,
+        form=SessionForm,
+        fields={"on": "Date", "status": "Session", "note": "Note"},
+        fields_template="corrections/fields/session.jinja",
+        initial=lambda session: {
+            "on": session.on,
+            "status": session.status,
+            "note": session.note,
+        },
+        values=lambda data: {
+            "on": data["on"],
+            "status": data["status"],
+            "note": str(data["note"]).strip(),
+        },
+        listed_at=lambda session: reverse("interventions:detail", args=[session.intervention_id]),
+        describe=lambda session: (
+            f"Session on {format_date(session.on)}: {session.get_status_display().lower()}"
+        ),
+        client_field="intervention__client",
+        # A session belongs to its intervention: it cannot move to another client alone.
+        movable=False,
     )
 )

@@ -33,6 +33,7 @@ class EntryPage:
     fields: list[FieldRow]
     history: list[Correction]
     may_move: bool
+    back: str  # the page that lists the entry
 
 
 def entry_page(kind: EntryKind, entry: Correctable, user: User) -> EntryPage:
@@ -42,7 +43,8 @@ def entry_page(kind: EntryKind, entry: Correctable, user: User) -> EntryPage:
         title=kind.describe(entry),
         fields=[FieldRow(label, shown(entry, name)) for name, label in kind.fields.items()],
         history=history_of(kind, entry),
-        may_move=has_role(user, *MOVING_ROLES) and not entry.in_error,
+        may_move=kind.movable and has_role(user, *MOVING_ROLES) and not entry.in_error,
+        back=kind.listed_at(entry),
     )
 
 

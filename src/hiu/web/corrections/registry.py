@@ -33,12 +33,24 @@ class EntryKind:
     fields_template: str
     initial: Callable[[Any], dict[str, Any]]  # entry -> the form's initial values
     values: Callable[[dict[str, Any]], dict[str, Any]]  # cleaned form -> model field values
-    listed_at: str  # the URL name (taking client_id) of the page that lists this kind
+    listed_at: Callable[[Any], str]  # entry -> the URL of the page that lists it
     describe: Callable[[Any], str]  # a short line naming the entry, for headings
     # Extra rules for an amendment (raise ``Refused``), and what a move re-attaches.
     check: Callable[[Any, dict[str, Any]], None] | None = None
     moved: Callable[[Any, Client], None] | None = None
     form_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    # How the entry reaches its client ("client", or "intervention__client" for a session),
+    # and whether it can be moved to another client's record (a session moves with its
+    # intervention, not on its own).
+    client_field: str = "client"
+    movable: bool = True
+
+    def client_of(self, entry: Any) -> Client:
+        found: Any = entry
+        for step in self.client_field.split("__"):
+            found = getattr(found, step)
+        client: Client = found
+        return client
 
 
 _KINDS: dict[str, EntryKind] = {}

@@ -107,9 +107,8 @@ def amend(
     if not changes:
         raise Refused("Nothing has changed: change an answer, or go back to leave it as it was")
     entry.save(update_fields=[name for name in kind.fields if name in values])
-    client: Client = entry.client  # type: ignore[attr-defined]
     return _write(
-        client,
+        kind.client_of(entry),
         kind,
         entry,
         CorrectionAction.AMENDED,
@@ -139,9 +138,14 @@ def mark_in_error(
     entry.save(
         update_fields=["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
     )
-    client: Client = entry.client  # type: ignore[attr-defined]
     return _write(
-        client, kind, entry, CorrectionAction.ENTERED_IN_ERROR, reason=why, by=by, request=request
+        kind.client_of(entry),
+        kind,
+        entry,
+        CorrectionAction.ENTERED_IN_ERROR,
+        reason=why,
+        by=by,
+        request=request,
     )
 
 
@@ -157,11 +161,13 @@ def move(
 ) -> tuple[Correction, Correction]:
     """Move an entry filed on the wrong client to the right one, in the same service. Both
     records get a line in their history; the one left names no other client."""
+    if not kind.movable:
+        raise Refused(f"A {kind.label} cannot be moved on its own")
     if not has_role(by, Role.SERVICE_LEAD):
         raise Refused("Only the service lead can move an entry to another client's record")
     _standing(entry)
     why = _reason(reason)
-    wrong: Client = entry.client  # type: ignore[attr-defined]
+    wrong = kind.client_of(entry)
     if to.pk == wrong.pk:
         raise Refused(
             "The entry is already on this client's record: enter the other client's NHS number",

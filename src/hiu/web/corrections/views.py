@@ -24,7 +24,7 @@ from hiu.web.refused import Refused
 def _entry_of(client: Client, kind: EntryKind, entry_id: int) -> Correctable:
     """The entry, on this client's record only, whether or not it is marked in error."""
     # Every correctable kind hangs from a client (the stubs cannot see it on the mixin).
-    on_client = kind.model.all_with_errors.filter(**{"client": client})
+    on_client = kind.model.all_with_errors.filter(**{kind.client_field: client})
     found: Correctable = get_object_or_404(on_client, pk=entry_id)
     return found
 
@@ -110,7 +110,7 @@ def in_error_view(
         bind(request, ReasonForm),
         save=save,
         saved=f"The {what.label} is marked entered in error",
-        then=redirect(what.listed_at, client_id=found.pk),
+        then=redirect(what.listed_at(item)),
         show=lambda form: record_page(
             request,
             found,
@@ -132,8 +132,10 @@ def move_view(
     what = kind_named(kind)
     found = open_record(request, client_id, "entry_move")
     item = _entry_of(found, what, entry_id)
-    if item.in_error:
+    if item.in_error or not what.movable:
         return _to_entry(found.pk, what, item.pk)
+    # Back to the wrong client's list once the entry has left it.
+    back = what.listed_at(item)
 
     def save(form: MoveForm) -> None:
         # Only a client of the user's own service can be found: any other NHS number reads as
@@ -155,7 +157,7 @@ def move_view(
         save=save,
         saved=f"The {what.label} is moved to the other client's record. This record keeps a "
         "line saying it was moved, naming no one",
-        then=redirect(what.listed_at, client_id=found.pk),
+        then=redirect(back),
         show=lambda form: record_page(
             request,
             found,

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
 from hiu.web.interventions.querysets import (
     InterventionQuerySet,
     InterventionTypeQuerySet,
@@ -120,7 +121,7 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class InterventionSession(models.Model):
+class InterventionSession(Correctable):
     """One session of an intervention, or one befriending visit."""
 
     intervention = models.ForeignKey(

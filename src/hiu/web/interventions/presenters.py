@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import current_only
+from hiu.web.corrections.presenters import corrected_ids
 from hiu.web.episodes.models import Episode
 from hiu.web.interventions.models import (
     Intervention,
@@ -54,9 +56,18 @@ def median_wait_days(service: Service) -> float | None:
 
 def with_counts(interventions: InterventionQuerySet) -> InterventionQuerySet:
     return interventions.annotate(
-        n_attended=Count("sessions", filter=Q(sessions__status=SessionStatus.ATTENDED)),
-        n_missed=Count("sessions", filter=Q(sessions__status=SessionStatus.MISSED)),
-        n_cancelled=Count("sessions", filter=Q(sessions__status=SessionStatus.CANCELLED)),
+        # A join uses no manager: sessions entered in error are left out here (ADR 0019).
+        n_attended=Count(
+            "sessions",
+            filter=Q(sessions__status=SessionStatus.ATTENDED) & current_only("sessions"),
+        ),
+        n_missed=Count(
+            "sessions", filter=Q(sessions__status=SessionStatus.MISSED) & current_only("sessions")
+        ),
+        n_cancelled=Count(
+            "sessions",
+            filter=Q(sessions__status=SessionStatus.CANCELLED) & current_only("sessions"),
+        ),
     )
 
 
@@ -169,10 +180,21 @@ class InterventionDetail:
     planned_reached: bool
     at_most: bool
     may_add_session: bool
+    # Corrections (ADR 0019): sessions marked entered in error, shown only when asked for.
+    in_error: list[InterventionSession]
+    show_in_error: bool
+    corrected: set[int]
 
 
-def intervention_detail(intervention: Intervention) -> InterventionDetail:
+def intervention_detail(
+    intervention: Intervention, *, show_in_error: bool = False
+) -> InterventionDetail:
     sessions = list(intervention.sessions.select_related("by"))
+    in_error = list(
+        InterventionSession.all_with_errors.filter(intervention=intervention)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
     attended = sum(1 for s in sessions if s.status == SessionStatus.ATTENDED)
     missed = sum(1 for s in sessions if s.status == SessionStatus.MISSED)
     cancelled = sum(1 for s in sessions if s.status == SessionStatus.CANCELLED)
@@ -195,6 +217,9 @@ def intervention_detail(intervention: Intervention) -> InterventionDetail:
         planned_reached=open_ and planned is not None and attended >= planned,
         at_most=open_ and at_most,
         may_add_session=open_ and intervention.type.has_sessions and not at_most,
+        in_error=in_error,
+        show_in_error=show_in_error,
+        corrected=corrected_ids("session", [*sessions, *in_error]),
     )
 
 

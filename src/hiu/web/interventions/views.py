@@ -202,7 +202,9 @@ def _detail_page(
     form = form or SessionForm()
     context = {
         "header": record_header(request, found, "intervention"),
-        "page": intervention_detail(intervention),
+        "page": intervention_detail(
+            intervention, show_in_error=request.GET.get("in_error") == "show"
+        ),
         "form": form,
     }
     return render(request, "interventions/detail.jinja", context)

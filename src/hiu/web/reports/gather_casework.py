@@ -26,6 +26,7 @@ from hiu.report.identifiers import found_in
 from hiu.web.accounts.models import Service
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.services import person_identifiers
+from hiu.web.corrections.entries import current_only
 from hiu.web.episodes.models import Episode, PhaseChange, RelapseAlert, RelapseReason
 from hiu.web.interventions.models import (
     Intervention,
@@ -50,7 +51,13 @@ def interventions(service: Service) -> tuple[InterventionFacts, ...]:
     """Every intervention of the service's episodes, with its attended sessions counted."""
     rows = (
         Intervention.objects.filter(episode__client__service=service)
-        .annotate(attended=Count("sessions", filter=Q(sessions__status=SessionStatus.ATTENDED)))
+        # A join uses no manager: sessions entered in error are left out here (ADR 0019).
+        .annotate(
+            attended=Count(
+                "sessions",
+                filter=Q(sessions__status=SessionStatus.ATTENDED) & current_only("sessions"),
+            )
+        )
         .values_list(
             "episode_id",
             "type__kind",
