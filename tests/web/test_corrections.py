@@ -422,3 +422,46 @@ def test_an_entry_of_another_client_is_not_found_under_this_one(
         reverse("corrections:entry", args=[person.pk, CONTACT, contact.pk])
     )
     assert response.status_code == 404
+
+
+# Screening decisions --------------------------------------------------------------------------
+
+
+def test_a_decline_in_error_leaves_the_reports_declines_and_frees_the_list_row(
+    service: Service, lead: User
+) -> None:
+    from hiu.web.demo.factories import make_listed_person, make_run
+    from hiu.web.reports.gather_casework import declines
+    from hiu.web.screening.models import Decision, ScreeningDecision
+    from hiu.web.screening.services import Screening, reasons_for, screen_person
+
+    run = make_run(service, timezone.localdate() - dt.timedelta(days=3))
+    listed = make_listed_person(run, "9992000007", 1)
+    died = reasons_for(service).get(label="Died")
+    decision = screen_person(listed, Screening(Decision.DECLINE, reason=died), by=lead)
+    assert len(declines(service)) == 1
+    mark_in_error(kind_named("screening_decision"), decision, reason="Wrong person", by=lead)
+    assert declines(service) == ()
+    # The person can be screened again on the same list, and the first decision is kept.
+    screen_person(listed, Screening(Decision.DECLINE, reason=died), by=lead)
+    assert ScreeningDecision.all_with_errors.filter(nhs_number="9992000007").count() == 2
+    assert ScreeningDecision.objects.filter(nhs_number="9992000007").count() == 1
+
+
+def test_an_accept_in_error_no_longer_dates_the_evaluation_cohort(
+    service: Service, lead: User
+) -> None:
+    from hiu.web.demo.factories import make_listed_person, make_run
+    from hiu.web.evaluation.cohort import list_dates
+    from hiu.web.screening.models import Decision
+    from hiu.web.screening.services import Screening, screen_person
+
+    run = make_run(service, timezone.localdate() - dt.timedelta(days=3))
+    listed = make_listed_person(run, "9992000015", 1)
+    decision = screen_person(listed, Screening(Decision.ACCEPT, complexity="high"), by=lead)
+    assert decision.episode_id is not None
+    decision.episode.identified_person = None
+    decision.episode.save(update_fields=["identified_person"])
+    assert list_dates([decision.episode_id]) == {decision.episode_id: run.as_of}
+    mark_in_error(kind_named("screening_decision"), decision, reason="Wrong person", by=lead)
+    assert list_dates([decision.episode_id]) == {}

@@ -32,7 +32,7 @@ from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.demo.factories import make_listed_person, make_run
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
-from hiu.web.screening.models import Referral
+from hiu.web.screening.models import Decision, Referral, ScreeningDecision
 from hiu.web.screening.services import ReferralDetails, reasons_for, record_referral
 
 SCREENING_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
@@ -42,6 +42,8 @@ REFERRAL_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COOR
 ACCESS: dict[str, frozenset[Role]] = {
     "screening:run": SCREENING_ROLES,
     "screening:person": SCREENING_ROLES,
+    # Correcting the record (ADR 0019): those who screen mark a decision entered in error.
+    "screening:decision_in_error": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
     "screening:reasons": frozenset({Role.SERVICE_LEAD}),
     "screening:referrals": REFERRAL_ROLES,
     "screening:new_referral": REFERRAL_ROLES,
@@ -54,7 +56,12 @@ def by_name(roles: Iterable[Role]) -> list[Role]:
 
 
 #: Pages about one service's list or referral: another service's is a 404.
-OBJECT_PAGES = ("screening:run", "screening:person", "screening:referral")
+OBJECT_PAGES = (
+    "screening:run",
+    "screening:person",
+    "screening:referral",
+    "screening:decision_in_error",
+)
 
 
 @dataclass
@@ -62,12 +69,14 @@ class World:
     run: IdentificationRun
     person: IdentifiedPerson
     referral: Referral
+    decided: IdentifiedPerson  # declined on the list
 
     def kwargs(self, url_name: str) -> dict[str, int]:
         return {
             "screening:run": {"run_id": self.run.pk},
             "screening:person": {"person_id": self.person.pk},
             "screening:referral": {"referral_id": self.referral.pk},
+            "screening:decision_in_error": {"person_id": self.decided.pk},
         }.get(url_name, {})
 
     def url(self, url_name: str) -> str:
@@ -101,7 +110,25 @@ def world_of(service: Service, by: User, family_name: str, nhs_numbers: tuple[st
         consent_to_refer=True,
         received_at=timezone.now() - dt.timedelta(hours=2),
     )
-    return World(run, person, record_referral(service, details, by=by))
+    decided = make_listed_person(
+        run,
+        nhs_numbers[0][:-1] + "9",
+        2,
+        given_name="Al",
+        family_name=family_name,
+        date_of_birth=dt.date(1971, 1, 1),
+    )
+    # Written directly: the tests below count the screening audit events from none.
+    ScreeningDecision.objects.create(
+        service=service,
+        identified_person=decided,
+        nhs_number=decided.nhs_number,
+        list_as_of=run.as_of,
+        decision=Decision.DECLINE,
+        reason=reasons_for(service).get(label="Died"),
+        decided_by=by,
+    )
+    return World(run, person, record_referral(service, details, by=by), decided)
 
 
 @pytest.fixture
@@ -290,3 +317,31 @@ def test_only_the_service_lead_changes_the_reasons(
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=Action.CHANGE_SERVICE_SETTINGS)
     assert (event.object_type, event.object_id) == ("service", str(service.pk))
+
+
+@pytest.mark.db_engine
+def test_marking_a_decision_in_error_is_audited_and_lets_the_person_be_screened_again(
+    staff: dict[Role, User], signed_in: Callable[[User], HttpClient], ours: World
+) -> None:
+    browser = signed_in(staff[Role.CASE_MANAGER])
+    person_url = ours.url("screening:person")
+    decided_url = reverse("screening:person", kwargs={"person_id": ours.decided.pk})
+    assert "Mark this decision entered in error" in browser.get(decided_url).content.decode()
+    response = browser.post(
+        ours.url("screening:decision_in_error"), {"reason": "<script>x</script> wrong list"}
+    )
+    assert response.status_code == 302
+    decision = ScreeningDecision.all_with_errors.get(nhs_number=ours.decided.nhs_number)
+    assert decision.in_error
+    assert decision.identified_person is None
+    event = AuditEvent.objects.filter(action=Action.SCREEN_PERSON).latest("id")
+    assert event.detail == {
+        "correction": "entered_in_error",
+        "kind": "screening_decision",
+        "entry": decision.pk,
+    }
+    page = browser.get(decided_url).content.decode()
+    assert "Save the decision" in page
+    assert "&lt;script&gt;x" in page
+    assert "<script>x" not in page
+    assert person_url != decided_url

@@ -23,6 +23,8 @@ from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
+from hiu.web.screening.forms import DecisionNoteForm
+from hiu.web.screening.models import ScreeningDecision
 
 # Contacts and attempts -------------------------------------------------------------------
 
@@ -172,5 +174,44 @@ SESSION = register(
         client_field="intervention__client",
         # A session belongs to its intervention: it cannot move to another client alone.
         movable=False,
+    )
+)
+
+
+# Screening decisions ------------------------------------------------------------------------
+
+
+def _release_list_row(decision: ScreeningDecision) -> list[str]:
+    """A decision in error lets go of its list row, so the person can be screened again on
+    the same list; it keeps the NHS number and the list's date, which find it for history."""
+    decision.identified_person = None
+    return ["identified_person"]
+
+
+def _decision_listed_at(decision: ScreeningDecision) -> str:
+    if decision.identified_person_id is not None:
+        return reverse("screening:person", args=[decision.identified_person_id])
+    return reverse("episodes:client", args=[decision.client_id])
+
+
+SCREENING_DECISION = register(
+    EntryKind(
+        slug="screening_decision",
+        label="screening decision",
+        model=ScreeningDecision,
+        form=DecisionNoteForm,
+        fields={"note": "Note"},
+        fields_template="corrections/fields/screening_decision.jinja",
+        initial=lambda decision: {"note": decision.note},
+        values=lambda data: {"note": str(data["note"]).strip()},
+        listed_at=_decision_listed_at,
+        describe=lambda decision: (
+            f"{decision.get_decision_display()} at screening, "
+            f"{format_datetime(decision.decided_at)}"
+        ),
+        # A decision is about the person on the list: it is not moved, it is marked in error
+        # and the right person screened.
+        movable=False,
+        in_error_also=_release_list_row,
     )
 )

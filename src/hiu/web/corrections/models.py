@@ -28,7 +28,10 @@ class CorrectionAction(models.TextChoices):
 
 
 class Correction(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="corrections")
+    # Null only for an entry with no client record: a declined screening decision.
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
     # The entry: its kind in the registry (``hiu.web.corrections.kinds``) and its id.
     kind = models.CharField(max_length=40)
     entry_id = models.PositiveBigIntegerField()

@@ -44,11 +44,17 @@ class EntryKind:
     # intervention, not on its own).
     client_field: str = "client"
     movable: bool = True
+    # What else marking an entry in error changes on it (the fields it set, to be saved).
+    in_error_also: Callable[[Any], list[str]] | None = None
 
-    def client_of(self, entry: Any) -> Client:
+    def client_of(self, entry: Any) -> Client | None:
+        """The entry's client; None for an entry with no client record (a declined
+        screening decision)."""
         found: Any = entry
         for step in self.client_field.split("__"):
             found = getattr(found, step)
+            if found is None:
+                return None
         client: Client = found
         return client
 

@@ -36,20 +36,32 @@ def _reason(reason: str) -> str:
 
 
 def _audit(
-    client_id: int, action: str, kind: EntryKind, entry: Correctable, by: User, request: Any
+    client_id: int | None, action: str, kind: EntryKind, entry: Correctable, by: User, request: Any
 ) -> None:
+    detail = {"correction": action, "kind": kind.slug, "entry": entry.pk}
+    if client_id is None:
+        # A declined screening decision: no client record, so the screening is what changed.
+        record(
+            Action.SCREEN_PERSON,
+            request=request,
+            actor=by,
+            object_type=kind.slug,
+            object_id=entry.pk,
+            detail=detail,
+        )
+        return
     record(
         Action.UPDATE_CLIENT,
         request=request,
         actor=by,
         object_type="client",
         object_id=client_id,
-        detail={"correction": action, "kind": kind.slug, "entry": entry.pk},
+        detail=detail,
     )
 
 
 def _write(
-    client: Client,
+    client: Client | None,
     kind: EntryKind,
     entry: Correctable,
     action: CorrectionAction,
@@ -70,7 +82,7 @@ def _write(
         by_name=name_of(by),
         at=timezone.now(),
     )
-    _audit(client.pk, action, kind, entry, by, request)
+    _audit(client.pk if client is not None else None, action, kind, entry, by, request)
     return correction
 
 
@@ -135,8 +147,14 @@ def mark_in_error(
     entry.entered_in_error_at = timezone.now()
     entry.entered_in_error_by = by
     entry.entered_in_error_reason = why
+    also = kind.in_error_also(entry) if kind.in_error_also is not None else []
     entry.save(
-        update_fields=["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
+        update_fields=[
+            "entered_in_error_at",
+            "entered_in_error_by",
+            "entered_in_error_reason",
+            *also,
+        ]
     )
     return _write(
         kind.client_of(entry),
@@ -168,6 +186,8 @@ def move(
     _standing(entry)
     why = _reason(reason)
     wrong = kind.client_of(entry)
+    if wrong is None:
+        raise Refused(f"This {kind.label} is on no client's record: it cannot be moved")
     if to.pk == wrong.pk:
         raise Refused(
             "The entry is already on this client's record: enter the other client's NHS number",

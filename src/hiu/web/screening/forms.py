@@ -303,3 +303,15 @@ class ReferralForm(forms.Form):
     def initial_now() -> dict[str, Any]:
         now = timezone.localtime()
         return {"received": now.date(), "received_time": f"{now:%H:%M}"}
+
+
+class DecisionNoteForm(forms.Form):
+    """Amending a screening decision (ADR 0019): its note. A wrong decision itself is marked
+    entered in error, and the person screened again."""
+
+    note = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The note must be 5,000 characters or fewer"},
+    )

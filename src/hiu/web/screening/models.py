@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable, CurrentManager
 from hiu.web.episodes.phases import Complexity
 from hiu.web.screening.querysets import (
     DeclineReasonQuerySet,
@@ -48,7 +49,7 @@ class DeclineReason(models.Model):
         return f"Decline reason {self.pk}"
 
 
-class ScreeningDecision(models.Model):
+class ScreeningDecision(Correctable):
     """Accept or decline for one person on one identified list."""
 
     service = models.ForeignKey(
@@ -91,7 +92,9 @@ class ScreeningDecision(models.Model):
         related_name="screening_decisions",
     )
 
-    objects = ScreeningDecisionQuerySet.as_manager()
+    # Decisions marked entered in error are left out by default (ADR 0019). The stubs see a
+    # manager over the screening queryset as a different type from the mixin's.
+    objects = CurrentManager.from_queryset(ScreeningDecisionQuerySet)()  # type: ignore[assignment,misc]
 
     class Meta:
         ordering = ["-decided_at", "-id"]

@@ -12,6 +12,7 @@ from django.db import models
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import AnyUser, roles_of
 from hiu.web.clients.querysets import CASEWORK_ROLES
+from hiu.web.corrections.entries import CorrectableQuerySet
 
 if TYPE_CHECKING:
     from hiu.web.screening.models import (  # noqa: F401 - names the querysets' models
@@ -37,7 +38,7 @@ class DeclineReasonQuerySet(models.QuerySet["DeclineReason"]):
         return self.filter(active=True)
 
 
-class ScreeningDecisionQuerySet(models.QuerySet["ScreeningDecision"]):
+class ScreeningDecisionQuerySet(CorrectableQuerySet["ScreeningDecision"]):
     def visible_to(self, user: AnyUser) -> ScreeningDecisionQuerySet:
         service_id = casework_service_id(user)
         return self.none() if service_id is None else self.filter(service_id=service_id)

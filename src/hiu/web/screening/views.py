@@ -18,6 +18,9 @@ from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record, record_client_view
 from hiu.web.clients.models import Client
+from hiu.web.corrections.forms import ReasonForm
+from hiu.web.corrections.registry import kind_named
+from hiu.web.corrections.services import mark_in_error
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import RunStatus
 from hiu.web.record_views import bind, record_form
@@ -189,12 +192,62 @@ def _person_page(
         client_id=client.pk if client else None,
         supported=supported,
     )
+    # Decisions on this list marked entered in error (ADR 0019): kept, shown struck through.
+    in_error = list(
+        ScreeningDecision.all_with_errors.in_error()
+        .filter(service=service, nhs_number=found.nhs_number, list_as_of=found.run.as_of)
+        .select_related("entered_in_error_by", "reason")
+    )
     context: dict[str, Any] = {
         "page": page,
         "form": form,
         "may_screen": may_screen and decision is None,
+        "may_correct": may_screen and decision is not None,
+        "in_error": in_error,
     }
     return render(request, "screening/person.jinja", context)
+
+
+@role_required(*SCREENS)
+def decision_in_error(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """Mark the decision on this list entered in error (ADR 0019): the person can then be
+    screened again. An accepted person's client record and episode stay: close the episode
+    from their record if they should not have one."""
+    found = get_object_or_404(
+        IdentifiedPerson.objects.visible_to(request.user).listed().select_related("run__service"),
+        pk=person_id,
+    )
+    decision = get_object_or_404(
+        ScreeningDecision.objects.visible_to(request.user).filter(identified_person=found)
+    )
+    if request.method != "POST":
+        record(
+            Action.VIEW_IDENTIFIED_LIST,
+            request=request,
+            object_type="identification_run",
+            object_id=found.run_id,
+            detail={"view": "screening_decision_in_error", "person": found.pk},
+        )
+    kind = kind_named("screening_decision")
+    return record_form(
+        request,
+        bind(request, ReasonForm),
+        save=lambda form: mark_in_error(
+            kind, decision, reason=form.cleaned_data["reason"], by=request.user, request=request
+        ),
+        saved="The decision is marked entered in error: screen the person again",
+        then=redirect("screening:person", person_id=found.pk),
+        show=lambda form: render(
+            request,
+            "screening/decision_in_error.jinja",
+            {
+                "person": found,
+                "decision": decision,
+                "form": form,
+                "described": kind.describe(decision),
+            },
+        ),
+    )
 
 
 # Decline reasons ---------------------------------------------------------------------------
