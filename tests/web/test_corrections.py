@@ -465,3 +465,75 @@ def test_an_accept_in_error_no_longer_dates_the_evaluation_cohort(
     assert list_dates([decision.episode_id]) == {decision.episode_id: run.as_of}
     mark_in_error(kind_named("screening_decision"), decision, reason="Wrong person", by=lead)
     assert list_dates([decision.episode_id]) == {}
+
+
+# Consent --------------------------------------------------------------------------------------
+
+
+def test_a_consent_in_error_is_no_longer_the_current_one_nor_due_for_review(
+    service: Service, person: Client, worker: User
+) -> None:
+    from hiu.web.plans import due as plans_due
+    from hiu.web.plans.models import ConsentLevel, current_consent, sharing_stopped_on
+    from hiu.web.plans.services import record_consent, withdraw_consent
+
+    today = timezone.localdate()
+    open_episode(person, by=worker, way_in=WayIn.IDENTIFIED, phase=Phase.ENGAGED, on=today)
+    earlier = record_consent(
+        person,
+        by=worker,
+        level=ConsentLevel.WRITTEN,
+        statements={"share_information"},
+        witnessed_by="A. Witness, support worker",
+        given_on=today - dt.timedelta(days=40),
+        review_on=today + dt.timedelta(days=300),
+    )
+    mistaken = record_consent(
+        person,
+        by=worker,
+        level=ConsentLevel.VERBAL,
+        statements=set(),
+        given_on=today - dt.timedelta(days=30),
+        review_on=today + dt.timedelta(days=3),
+    )
+
+    def whats() -> list[str]:
+        tasks = plans_due.tasks_due(Client.objects.filter(service=service), today)
+        return [task.what for task in tasks]
+
+    withdraw_consent(person, by=worker, on=today)
+    assert sharing_stopped_on(person) == today
+    mark_in_error(kind_named("consent"), mistaken, reason="Recorded on the wrong record", by=worker)
+    assert current_consent(person) == earlier
+    assert sharing_stopped_on(person) is None
+    assert all("consent" not in what.lower() for what in whats())
+
+
+def test_amending_a_consent_checks_its_dates(person: Client, worker: User) -> None:
+    from hiu.web.plans.models import ConsentLevel
+    from hiu.web.plans.services import record_consent
+
+    today = timezone.localdate()
+    consent = record_consent(
+        person,
+        by=worker,
+        level=ConsentLevel.VERBAL,
+        statements=set(),
+        given_on=today,
+        review_on=today + dt.timedelta(days=30),
+    )
+    values = {
+        "level": ConsentLevel.WRITTEN,
+        "given_on": today,
+        "witnessed_by": "",
+        "review_on": today + dt.timedelta(days=60),
+    }
+    with pytest.raises(Refused, match="witnessed"):
+        amend(kind_named("consent"), consent, values, reason="It was written", by=worker)
+    values |= {"witnessed_by": "A. Witness", "review_on": today - dt.timedelta(days=1)}
+    with pytest.raises(Refused, match="review date"):
+        amend(kind_named("consent"), consent, values, reason="It was written", by=worker)
+    values["review_on"] = today + dt.timedelta(days=60)
+    correction = amend(kind_named("consent"), consent, values, reason="It was written", by=worker)
+    fields = [change["field"] for change in correction.changes]
+    assert fields == ["Consent", "Witnessed by", "Review date"]

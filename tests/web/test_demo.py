@@ -24,6 +24,7 @@ from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.services import person_identifiers
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Contact
+from hiu.web.corrections.models import Correction
 from hiu.web.demo.case_studies import STORIES
 from hiu.web.demo.service import DEMO_SERVICE, DEMO_USERS
 from hiu.web.demo.synthetic import DEMO_IMPORTER
@@ -143,9 +144,24 @@ def test_the_demo_caseload_is_lived_in_at_every_phase_and_made_once(
     referrals = Referral.objects.all()
     assert referrals.count() == 3
     assert sum(r.client.contacts.filter(reached=True).exists() for r in referrals) == 1
-    counts = (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count())
+    # A few contacts have been corrected (ADR 0019): amended, and one recorded twice marked
+    # entered in error, which the log leaves out.
+    actions = set(Correction.objects.values_list("action", flat=True))
+    assert actions == {"amended", "entered_in_error"}
+    assert Contact.all_with_errors.in_error().exists()
+    counts = (
+        Episode.objects.count(),
+        PhaseChange.objects.count(),
+        Contact.objects.count(),
+        Correction.objects.count(),
+    )
     call_command("demo", synthetic=synthetic, stdout=StringIO())
-    assert (Episode.objects.count(), PhaseChange.objects.count(), Contact.objects.count()) == counts
+    assert (
+        Episode.objects.count(),
+        PhaseChange.objects.count(),
+        Contact.objects.count(),
+        Correction.objects.count(),
+    ) == counts
 
 
 def test_the_demo_stories_name_no_one_the_synthetic_population_could_hold() -> None:

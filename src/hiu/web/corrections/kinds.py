@@ -23,6 +23,9 @@ from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
+from hiu.web.plans.forms import ConsentAmendForm
+from hiu.web.plans.models import Consent, ConsentLevel
+from hiu.web.refused import Refused
 from hiu.web.screening.forms import DecisionNoteForm
 from hiu.web.screening.models import ScreeningDecision
 
@@ -91,6 +94,15 @@ CONTACT = register(
 
 def _episode_moved(entry: OutcomeRecord, to: Client) -> None:
     entry.episode = open_episode_of(to)
+
+
+def _consent_check(consent: Consent, values: dict[str, Any]) -> None:
+    # The rules of recording consent (hiu.web.plans.services.record_consent) hold for an
+    # amendment too.
+    if values["level"] == ConsentLevel.WRITTEN and not str(values["witnessed_by"]).strip():
+        raise Refused("Enter who witnessed the written consent", "witnessed_by")
+    if values["review_on"] <= values["given_on"]:
+        raise Refused("The review date must be after the date consent was given", "review_on")
 
 
 # Questionnaires (outcome measures) ----------------------------------------------------------
@@ -213,5 +225,42 @@ SCREENING_DECISION = register(
         # and the right person screened.
         movable=False,
         in_error_also=_release_list_row,
+    )
+)
+
+
+# Consent ------------------------------------------------------------------------------------
+
+CONSENT = register(
+    EntryKind(
+        slug="consent",
+        label="consent",
+        model=Consent,
+        form=ConsentAmendForm,
+        fields={
+            "level": "Consent",
+            "given_on": "Given on",
+            "witnessed_by": "Witnessed by",
+            "review_on": "Review date",
+        },
+        fields_template="corrections/fields/consent.jinja",
+        initial=lambda consent: {
+            "level": consent.level,
+            "given_on": consent.given_on,
+            "witnessed_by": consent.witnessed_by,
+            "review_on": consent.review_on,
+        },
+        values=lambda data: {
+            "level": data["level"],
+            "given_on": data["given_on"],
+            "witnessed_by": data["witnessed_by"],
+            "review_on": data["review_on"],
+        },
+        listed_at=lambda consent: reverse("plans:consent", args=[consent.client_id]),
+        describe=lambda consent: (
+            f"{consent.get_level_display()} given on {format_date(consent.given_on)}"
+        ),
+        check=_consent_check,
+        moved=_episode_moved,
     )
 )

@@ -30,6 +30,7 @@ from hiu.store.store import Store
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Channel
+from hiu.web.demo.corrections import add_corrections
 from hiu.web.demo.factories import make_contact
 from hiu.web.demo.interventions import add_interventions
 from hiu.web.demo.outcomes import add_outcomes
@@ -73,6 +74,7 @@ def build_caseload(
     for index, client in enumerate(clients):
         if client.nhs_number in engaged:
             _cohort_client(client, engaged[client.nhs_number], team, store, today, index)
+    add_corrections(service, team)
     if latest_run is not None:
         from_the_list(service, team, latest_run, today)
     relapse.alerts_from_new_activity(store)

@@ -44,6 +44,18 @@ class ConsentForm(forms.Form):
     review_on = DateField("the review date", required=False, not_future=False)
 
 
+class ConsentAmendForm(forms.Form):
+    """Amending a consent (ADR 0019): how and when it was given, its witness and review date.
+    Different statements are a new consent, recorded as one."""
+
+    level = forms.ChoiceField(
+        choices=ConsentLevel.choices, error_messages=_choice_errors("verbal or written consent")
+    )
+    given_on = DateField("the date consent was given")
+    witnessed_by = forms.CharField(required=False, max_length=200, strip=True)
+    review_on = DateField("the review date", not_future=False)
+
+
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = DateField("the date consent was withdrawn")
     note = forms.CharField(required=False, max_length=5000, strip=True, widget=forms.Textarea)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
 
 
 class ConsentLevel(models.TextChoices):
@@ -46,7 +47,7 @@ CONSENT_STATEMENTS = {
 }
 
 
-class Consent(models.Model):
+class Consent(Correctable):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     episode = models.ForeignKey(
         "episodes.Episode", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

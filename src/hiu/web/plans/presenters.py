@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Subquery
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.presenters import corrected_ids
 from hiu.web.plans.models import (
     CONSENT_STATEMENTS,
     ActionPlan,
@@ -132,6 +133,10 @@ class ConsentPage:
     sharing_stopped_on: dt.date | None
     recorded_by: str
     withdrawal_recorded_by: str
+    # Corrections (ADR 0019): consents marked entered in error, shown only when asked for.
+    in_error: list[Consent]
+    show_in_error: bool
+    corrected: set[int]
 
 
 def statements_of(consent: Consent) -> list[Statement]:
@@ -141,12 +146,17 @@ def statements_of(consent: Consent) -> list[Statement]:
     ]
 
 
-def consent_page(client: Client, today: dt.date) -> ConsentPage:
+def consent_page(client: Client, today: dt.date, *, show_in_error: bool = False) -> ConsentPage:
     current = current_consent(client)
     history = list(
         client.consents.select_related("recorded_by", "withdrawal_recorded_by").order_by(
             "-given_on", "-id"
         )
+    )
+    in_error = list(
+        Consent.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
     )
     return ConsentPage(
         client=client,
@@ -163,6 +173,9 @@ def consent_page(client: Client, today: dt.date) -> ConsentPage:
             if current is not None and current.withdrawn_on
             else ""
         ),
+        in_error=in_error,
+        show_in_error=show_in_error,
+        corrected=corrected_ids("consent", [*history, *in_error]),
     )
 
 

@@ -76,7 +76,8 @@ def _render(
 @role_required(*CASEWORK)
 def consent(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_read(request, client_id, page="consent")
-    return _render(request, client, "consent", "consent", page=consent_page(client, _today()))
+    page = consent_page(client, _today(), show_in_error=request.GET.get("in_error") == "show")
+    return _render(request, client, "consent", "consent", page=page)
 
 
 @role_required(*CASEWORK)
