@@ -60,7 +60,7 @@ def test_amend_mark_in_error_and_move(page: Page, live_url: str) -> None:
     expect(page.locator("main table").first).not_to_contain_text("Browser: recorded twice")
     follow(
         page,
-        page.get_by_role("link", name=re.compile(r"Show contacts and attempts marked in error")),
+        page.get_by_role("link", name=re.compile(r"Show entries marked in error")),
     )
     expect(page.locator("#in-error")).to_contain_text("Browser: recorded twice")
     expect(page.locator("#in-error")).to_contain_text("Reason: Recorded twice")

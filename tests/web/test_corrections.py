@@ -222,7 +222,7 @@ def test_an_entry_in_error_leaves_the_list_and_is_shown_struck_through_on_reques
     page = http.get(reverse("contacts:client", args=[person.pk])).content.decode()
     assert "Kept note" in page
     assert "Wrong note" not in page
-    assert "Show contacts and attempts marked in error (1)" in page
+    assert "Show entries marked in error (1)" in page
     shown = http.get(reverse("contacts:client", args=[person.pk]) + "?in_error=show").content
     text = shown.decode()
     assert "<s>Wrong note</s>" in text
@@ -537,3 +537,60 @@ def test_amending_a_consent_checks_its_dates(person: Client, worker: User) -> No
     correction = amend(kind_named("consent"), consent, values, reason="It was written", by=worker)
     fields = [change["field"] for change in correction.changes]
     assert fields == ["Consent", "Witnessed by", "Review date"]
+
+
+# Visits and letters ---------------------------------------------------------------------------
+
+
+def test_a_visit_in_error_is_no_longer_an_overdue_task_and_moves_with_its_contact(
+    service: Service, person: Client, right: Client, lead: User, worker: User
+) -> None:
+    from hiu.web.contacts.models import Visit
+
+    now = timezone.now()
+    contact = _contact(person, worker, hours_ago=3, note="Seen at home")
+    visit = Visit.objects.create(
+        client=person,
+        worker=worker,
+        worker_username=worker.username,
+        planned_at=now - dt.timedelta(hours=4),
+        place="Client's home",
+        risk_note="None known",
+        checked_in_at=now - dt.timedelta(hours=4),
+        expected_back_at=now - dt.timedelta(hours=1),
+        contact=contact,
+    )
+
+    def whats() -> set[str]:
+        tasks = contacts_due.tasks_due(Client.objects.filter(service=service), timezone.localdate())
+        return {task.what for task in tasks}
+
+    assert "Check out of your visit" in whats()
+    move(kind_named("visit"), visit, right, reason="Wrong client", by=lead)
+    contact.refresh_from_db()
+    assert contact.client == right
+    mark_in_error(kind_named("visit"), visit, reason="Never happened", by=lead)
+    assert "Check out of your visit" not in whats()
+
+
+def test_a_no_contact_letter_in_error_no_longer_ends_the_run_of_attempts(
+    person: Client, contacting: Episode, worker: User
+) -> None:
+    from hiu.web.contacts.letters import make_letter
+    from hiu.web.contacts.models import LetterKind
+
+    for hours in (5, 4, 3):
+        _contact(person, worker, hours_ago=hours, reached=False)
+    letter = make_letter(person, LetterKind.CLIENT_NO_CONTACT, by=worker)
+    # A letter is kept as it was made: there is nothing to amend.
+    with pytest.raises(Refused, match="Nothing has changed"):
+        amend(kind_named("letter"), letter, {}, reason="x", by=worker)
+    run = run_for(person)
+    assert run is not None
+    assert run.count == 0
+    mark_in_error(kind_named("letter"), letter, reason="Made by mistake", by=worker)
+    run = run_for(person)
+    assert run is not None
+    assert run.count == 3
+    with pytest.raises(Refused, match="cannot be changed"):
+        amend(kind_named("letter"), letter, {}, reason="x", by=worker)

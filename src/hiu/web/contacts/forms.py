@@ -180,3 +180,33 @@ class MakeLetterForm(forms.Form):
         "Select which letter to make",
         choices=[(NO_CONTACT, "Both no-contact letters"), *LetterKind.choices],
     )
+
+
+class VisitAmendForm(forms.Form):
+    """Amending a lone-working visit (ADR 0019): where, the escort, and what was noted."""
+
+    place = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter where the visit was",
+            "max_length": "Where the visit was must be 200 characters or fewer",
+        },
+    )
+    escort = _choice("Select whether someone went with you", choices=YES_NO)
+    risk_note = forms.CharField(
+        max_length=5000,
+        error_messages={
+            "required": "Enter what the risk assessment found, or that there are no known risks",
+            "max_length": "The risk note must be 5,000 characters or fewer",
+        },
+    )
+    outcome_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "The note must be 5,000 characters or fewer"},
+    )
+
+
+class NothingToAmendForm(forms.Form):
+    """A kind whose entries are kept as made (a letter): corrected only by marking it entered
+    in error."""

@@ -59,9 +59,15 @@ class ContactLog:
     # Corrections (ADR 0019): contacts marked entered in error (listed only when asked for),
     # the ids of contacts with a history, and the lines of contacts moved to another record.
     in_error: list[Contact]
+    letters_in_error: list[Letter]
+    visits_in_error: list[Visit]
     show_in_error: bool
-    corrected: set[int]
+    corrected: dict[str, set[int]]
     moved_out: list[Correction]
+
+    @property
+    def in_error_count(self) -> int:
+        return len(self.in_error) + len(self.letters_in_error) + len(self.visits_in_error)
 
 
 def contact_log(client: Client, user: User, *, show_in_error: bool = False) -> ContactLog:
@@ -81,11 +87,23 @@ def contact_log(client: Client, user: User, *, show_in_error: bool = False) -> C
         .in_error()
         .select_related("by", "entered_in_error_by")
     )
+    letters = list(client.letters.all())
+    visits = list(client.visits.all()[:20])
+    letters_in_error = list(
+        Letter.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
+    visits_in_error = list(
+        Visit.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
     return ContactLog(
         client=client,
         contacts=contacts,
-        letters=list(client.letters.all()),
-        visits=list(client.visits.all()[:20]),
+        letters=letters,
+        visits=visits,
         run=run,
         prompt=prompt,
         gp_refused=refusal(client, LetterKind.GP_NO_CONTACT),
@@ -94,9 +112,19 @@ def contact_log(client: Client, user: User, *, show_in_error: bool = False) -> C
         may_edit_templates=has_role(user, *TEMPLATE_ROLES),
         now=timezone.now(),
         in_error=in_error,
+        letters_in_error=letters_in_error,
+        visits_in_error=visits_in_error,
         show_in_error=show_in_error,
-        corrected=corrected_ids("contact", [*contacts, *in_error]),
-        moved_out=moved_out_of(client, "contact"),
+        corrected={
+            "contact": corrected_ids("contact", [*contacts, *in_error]),
+            "letter": corrected_ids("letter", [*letters, *letters_in_error]),
+            "visit": corrected_ids("visit", [*visits, *visits_in_error]),
+        },
+        moved_out=[
+            *moved_out_of(client, "contact"),
+            *moved_out_of(client, "letter"),
+            *moved_out_of(client, "visit"),
+        ],
     )
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from hiu.outcomes import INSTRUMENTS
 from hiu.web.clients.models import Client
-from hiu.web.contacts.forms import ContactForm
-from hiu.web.contacts.models import Contact, Visit
+from hiu.web.contacts.forms import ContactForm, NothingToAmendForm, VisitAmendForm
+from hiu.web.contacts.models import Contact, Letter, Visit
 from hiu.web.contacts.querysets import open_episode_of
 from hiu.web.corrections.registry import EntryKind, register
 from hiu.web.formatting import format_date, format_datetime
@@ -92,8 +92,70 @@ CONTACT = register(
 )
 
 
-def _episode_moved(entry: OutcomeRecord, to: Client) -> None:
+def _episode_moved(entry: Any, to: Client) -> None:
     entry.episode = open_episode_of(to)
+
+
+# Lone-working visits ------------------------------------------------------------------------
+
+
+def _visit_moved(visit: Visit, to: Client) -> None:
+    visit.episode = open_episode_of(to)
+    # The contact its check-out recorded goes with it.
+    if visit.contact_id is not None:
+        Contact.all_with_errors.filter(pk=visit.contact_id).update(client=to, episode=visit.episode)
+
+
+VISIT = register(
+    EntryKind(
+        slug="visit",
+        label="visit",
+        model=Visit,
+        form=VisitAmendForm,
+        fields={
+            "place": "Where",
+            "escort": "Escort",
+            "risk_note": "Risk assessment",
+            "outcome_note": "How it went",
+        },
+        fields_template="corrections/fields/visit.jinja",
+        initial=lambda visit: {
+            "place": visit.place,
+            "escort": "yes" if visit.escort else "no",
+            "risk_note": visit.risk_note,
+            "outcome_note": visit.outcome_note,
+        },
+        values=lambda data: {
+            "place": str(data["place"]).strip(),
+            "escort": data["escort"] == "yes",
+            "risk_note": str(data["risk_note"]).strip(),
+            "outcome_note": str(data["outcome_note"]).strip(),
+        },
+        listed_at=lambda visit: reverse("contacts:client", args=[visit.client_id]),
+        describe=lambda visit: f"Visit: {visit.place}, {format_datetime(visit.planned_at)}",
+        moved=_visit_moved,
+    )
+)
+
+
+# Letters ------------------------------------------------------------------------------------
+
+LETTER = register(
+    EntryKind(
+        slug="letter",
+        label="letter",
+        model=Letter,
+        # A letter is kept as it was made (and perhaps sent): never amended.
+        form=NothingToAmendForm,
+        fields={},
+        fields_template="",
+        initial=lambda letter: {},
+        values=lambda data: {},
+        listed_at=lambda letter: reverse("contacts:client", args=[letter.client_id]),
+        describe=lambda letter: f"Letter: {letter.title}, {format_datetime(letter.made_at)}",
+        moved=_episode_moved,
+    )
+)
 
 
 def _consent_check(consent: Consent, values: dict[str, Any]) -> None:

@@ -57,7 +57,7 @@ def amend_view(
     what = kind_named(kind)
     found = open_record(request, client_id, "entry_amend")
     item = _entry_of(found, what, entry_id)
-    if item.in_error:
+    if item.in_error or not what.fields:
         return _to_entry(found.pk, what, item.pk)
 
     def save(form: forms.Form) -> None:
