@@ -356,16 +356,24 @@ def test_the_lead_moves_an_entry_and_both_records_say_so_naming_no_one_on_the_wr
     }
 
 
-def test_a_move_takes_the_right_clients_open_episode(
+def test_a_move_takes_the_right_clients_open_episode_and_the_entrys_history(
     person: Client, right: Client, lead: User, worker: User
 ) -> None:
-    contact = _contact(person, worker, hours_ago=2)
+    contact = _contact(person, worker, hours_ago=2, duration_minutes=20)
+    amend(kind_named(CONTACT), contact, {"duration_minutes": 25}, reason="Typo", by=worker)
     episode = open_episode(
         right, by=worker, way_in=WayIn.IDENTIFIED, phase=Phase.ENGAGED, on=timezone.localdate()
     )
     move(kind_named(CONTACT), contact, right, reason="Wrong client", by=lead)
     contact.refresh_from_db()
     assert contact.episode == episode
+    # Nothing of the entry's values stays on the wrong client's record: only the moved line.
+    left = Correction.objects.filter(client=person)
+    assert [(c.action, c.changes) for c in left] == [(CorrectionAction.MOVED_OUT, [])]
+    assert set(Correction.objects.filter(client=right).values_list("action", flat=True)) == {
+        CorrectionAction.AMENDED,
+        CorrectionAction.MOVED_IN,
+    }
 
 
 def test_a_case_manager_cannot_move_an_entry(

@@ -95,9 +95,7 @@ def contact_log(client: Client, user: User, *, show_in_error: bool = False) -> C
         .select_related("entered_in_error_by")
     )
     visits_in_error = list(
-        Visit.all_with_errors.filter(client=client)
-        .in_error()
-        .select_related("entered_in_error_by")
+        Visit.all_with_errors.filter(client=client).in_error().select_related("entered_in_error_by")
     )
     return ContactLog(
         client=client,

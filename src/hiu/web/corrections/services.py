@@ -199,6 +199,11 @@ def move(
     if kind.moved is not None:
         kind.moved(entry, to)
     entry.save()
+    # The entry's earlier corrections hold its values: they follow it, so the wrong client's
+    # record (and a subject access request of theirs) keeps nothing of the right client's.
+    Correction.objects.filter(kind=kind.slug, entry_id=entry.pk, client=wrong).exclude(
+        action=CorrectionAction.MOVED_OUT
+    ).update(client=to)
     out = _write(wrong, kind, entry, CorrectionAction.MOVED_OUT, reason=why, by=by, request=request)
     into = _write(to, kind, entry, CorrectionAction.MOVED_IN, reason=why, by=by, request=request)
     return out, into
