@@ -602,3 +602,53 @@ def test_a_no_contact_letter_in_error_no_longer_ends_the_run_of_attempts(
     assert run.count == 3
     with pytest.raises(Refused, match="cannot be changed"):
         amend(kind_named("letter"), letter, {}, reason="x", by=worker)
+
+
+# Assessments ----------------------------------------------------------------------------------
+
+
+def test_an_assessment_amended_and_one_in_error_follow_through_to_the_report(
+    service: Service, person: Client, worker: User, signed_in: Callable[[User], HttpClient]
+) -> None:
+    from hiu.web.plans.models import Need, Readiness, RiskLevel
+    from hiu.web.plans.querysets import latest_assessment_of
+    from hiu.web.plans.services import AssessmentAnswers, assess
+    from hiu.web.reports.gather_casework import _main_needs
+
+    today = timezone.localdate()
+    episode = open_episode(
+        person, by=worker, way_in=WayIn.IDENTIFIED, phase=Phase.ENGAGED, on=today
+    )
+
+    def answers(on: dt.date, need: str) -> AssessmentAnswers:
+        return AssessmentAnswers(
+            assessed_on=on,
+            own_account="Feels alone at night",
+            needs=[need],
+            readiness=Readiness.values[0],
+            risk_to_self=RiskLevel.LOW,
+            risk_to_others=RiskLevel.NONE,
+            risk_to_staff=RiskLevel.NONE,
+            primary_need=need,
+        )
+
+    earlier = assess(person, answers(today - dt.timedelta(days=5), Need.HOUSING), by=worker)
+    later = assess(person, answers(today, Need.LONELINESS), by=worker)
+    assert _main_needs(service) == {episode.pk: "Loneliness and isolation"}
+    http = signed_in(worker)
+    url = reverse("corrections:amend", args=[person.pk, "assessment", later.pk])
+    page = http.get(url).content.decode()
+    assert "Feels alone at night" in page
+    correction = amend(
+        kind_named("assessment"),
+        later,
+        {**kind_named("assessment").initial(later), "needs": [Need.MONEY], "primary_need": ""},
+        reason="Ticked the wrong box",
+        by=worker,
+    )
+    assert {"field": "Needs", "old": "Loneliness and isolation", "new": "Money and debt"} in (
+        correction.changes
+    )
+    mark_in_error(kind_named("assessment"), later, reason="Wrong client", by=worker)
+    assert latest_assessment_of(person) == earlier
+    assert _main_needs(service) == {episode.pk: "Housing"}

@@ -23,8 +23,8 @@ from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
-from hiu.web.plans.forms import ConsentAmendForm
-from hiu.web.plans.models import Consent, ConsentLevel
+from hiu.web.plans.forms import AssessmentForm, ConsentAmendForm
+from hiu.web.plans.models import Assessment, Consent, ConsentLevel, Need
 from hiu.web.refused import Refused
 from hiu.web.screening.forms import DecisionNoteForm
 from hiu.web.screening.models import ScreeningDecision
@@ -324,5 +324,62 @@ CONSENT = register(
         ),
         check=_consent_check,
         moved=_episode_moved,
+    )
+)
+
+
+# Assessments --------------------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = {
+    "assessed_on": "Assessed on",
+    "own_account": "The client's own account",
+    "needs": "Needs",
+    "primary_need": "Main need",
+    "needs_note": "About the needs",
+    "readiness": "Readiness to engage",
+    "risk_to_self": "Risk to themselves",
+    "risk_to_others": "Risk to others",
+    "risk_to_staff": "Risk to staff",
+    "risk_note": "About the risks",
+}
+
+
+def _assessment_values(data: dict[str, Any]) -> dict[str, Any]:
+    # As when recording one (hiu.web.plans.services.assess): a main need not ticked is ticked,
+    # and needs are kept in the list's order.
+    primary = data["primary_need"]
+    ticked = set(data["needs"]) | ({primary} if primary else set())
+    values = {name: data[name] for name in ASSESSMENT_FIELDS}
+    values["needs"] = [code for code in Need.values if code in ticked]
+    for name in ("own_account", "needs_note", "risk_note"):
+        values[name] = str(values[name]).strip()
+    return values
+
+
+def _assessment_check(assessment: Assessment, values: dict[str, Any]) -> None:
+    if values["assessed_on"] > timezone.localdate():
+        raise Refused("The date of the assessment must be today or in the past", "assessed_on")
+
+
+def _needs_text(codes: list[str]) -> str:
+    labels = dict(Need.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes) or "None recorded"
+
+
+ASSESSMENT = register(
+    EntryKind(
+        slug="assessment",
+        label="assessment",
+        model=Assessment,
+        form=AssessmentForm,
+        fields=ASSESSMENT_FIELDS,
+        fields_template="corrections/fields/assessment.jinja",
+        initial=lambda assessment: {name: getattr(assessment, name) for name in ASSESSMENT_FIELDS},
+        values=_assessment_values,
+        listed_at=lambda assessment: reverse("plans:client", args=[assessment.client_id]),
+        describe=lambda assessment: f"Assessment of {format_date(assessment.assessed_on)}",
+        check=_assessment_check,
+        moved=_episode_moved,
+        shown_as={"needs": _needs_text},
     )
 )

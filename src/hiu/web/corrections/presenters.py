@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.corrections.entries import Correctable
 from hiu.web.corrections.models import Correction
-from hiu.web.corrections.registry import EntryKind, shown
+from hiu.web.corrections.registry import EntryKind
 from hiu.web.corrections.services import history_of
 
 #: Roles that correct entries (amend, mark entered in error) on their service's records.
@@ -41,7 +41,7 @@ def entry_page(kind: EntryKind, entry: Correctable, user: User) -> EntryPage:
         kind=kind,
         entry=entry,
         title=kind.describe(entry),
-        fields=[FieldRow(label, shown(entry, name)) for name, label in kind.fields.items()],
+        fields=[FieldRow(label, kind.text(entry, name)) for name, label in kind.fields.items()],
         history=history_of(kind, entry),
         may_move=kind.movable and has_role(user, *MOVING_ROLES) and not entry.in_error,
         back=kind.listed_at(entry),

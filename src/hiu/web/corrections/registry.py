@@ -46,6 +46,14 @@ class EntryKind:
     movable: bool = True
     # What else marking an entry in error changes on it (the fields it set, to be saved).
     in_error_also: Callable[[Any], list[str]] | None = None
+    # How a field whose value is not a plain one is shown (a list of codes, say).
+    shown_as: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+
+    def text(self, entry: Correctable, name: str) -> str:
+        """The value of ``entry.name`` as a page shows it."""
+        if name in self.shown_as:
+            return self.shown_as[name](getattr(entry, name))
+        return shown(entry, name)
 
     def client_of(self, entry: Any) -> Client | None:
         """The entry's client; None for an entry with no client record (a declined

@@ -20,7 +20,7 @@ from hiu.web.audit.service import record
 from hiu.web.clients.models import Client
 from hiu.web.corrections.entries import Correctable
 from hiu.web.corrections.models import Correction, CorrectionAction
-from hiu.web.corrections.registry import EntryKind, shown
+from hiu.web.corrections.registry import EntryKind
 from hiu.web.refused import Refused
 
 
@@ -111,11 +111,11 @@ def amend(
     for name, label in kind.fields.items():
         if name not in values:
             continue
-        old = shown(entry, name)
+        old = kind.text(entry, name)
         before = getattr(entry, name)
         setattr(entry, name, values[name])
         if before != values[name]:
-            changes.append({"field": label, "old": old, "new": shown(entry, name)})
+            changes.append({"field": label, "old": old, "new": kind.text(entry, name)})
     if not changes:
         raise Refused("Nothing has changed: change an answer, or go back to leave it as it was")
     entry.save(update_fields=[name for name in kind.fields if name in values])

@@ -124,7 +124,7 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
-class Assessment(models.Model):
+class Assessment(Correctable):
     """One assessment of the client; an episode may have several, the latest is shown."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
