@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
 
 from hiu.web.clients.caseload import Load, person_name
+from hiu.web.formatting import format_date
+from hiu.web.forms import DateField
 from hiu.web.clients.search import Search, SearchNotUnderstood, parse_search
 
 
@@ -71,3 +74,99 @@ class TaskFilterForm(forms.Form):
         assert isinstance(worker, forms.ChoiceField)
         kind.choices = [("", "Every kind"), *kinds]
         worker.choices = [("", "Everyone"), ("none", "Not allocated"), *workers]
+
+
+NOTE_MAX = 1000
+WHAT_MAX = 200
+
+
+class CompleteTaskForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        error_messages={"max_length": f"The note must be {NOTE_MAX:,} characters or fewer"},
+    )
+
+
+class SnoozeTaskForm(forms.Form):
+    """Snooze to tomorrow, next week, or a date typed in."""
+
+    when = forms.ChoiceField(
+        choices=[("tomorrow", "Tomorrow"), ("next_week", "Next week"), ("date", "Another date")],
+        error_messages={
+            "required": "Select when the task should come back",
+            "invalid_choice": "Select when the task should come back",
+        },
+    )
+    until = DateField("the date the task should come back", required=False, not_future=False)
+
+    def __init__(self, *args: Any, choices: dict[str, dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quick = choices
+        field = self.fields["when"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("tomorrow", f"Tomorrow ({format_date(choices['tomorrow'])})"),
+            ("next_week", f"Next week ({format_date(choices['next_week'])})"),
+            ("date", "Another date"),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        when = cleaned.get("when")
+        if when == "date" and cleaned.get("until") is None and "until" not in self.errors:
+            self.add_error("until", "Enter the date the task should come back")
+        return cleaned
+
+    def chosen(self) -> dt.date:
+        when = self.cleaned_data["when"]
+        if when == "date":
+            day: dt.date = self.cleaned_data["until"]
+            return day
+        return self.quick[when]
+
+
+class WorkerChoiceForm(forms.Form):
+    worker = forms.ChoiceField(
+        error_messages={
+            "required": "Select who will do the task",
+            "invalid_choice": "Select who will do the task",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["worker"]]
+
+
+class OwnTaskForm(forms.Form):
+    what = forms.CharField(
+        max_length=WHAT_MAX,
+        error_messages={
+            "required": "Enter what needs doing",
+            "max_length": f"What needs doing must be {WHAT_MAX} characters or fewer",
+        },
+    )
+    due_on = DateField("the date the task is due", not_future=False)
+    assignee = forms.ChoiceField(
+        error_messages={
+            "required": "Select who will do the task",
+            "invalid_choice": "Select who will do the task",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["assignee"]]

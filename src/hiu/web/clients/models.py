@@ -73,3 +73,72 @@ class Client(models.Model):
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.date_of_birth, day)
+
+
+class TaskOrigin(models.TextChoices):
+    DERIVED = "derived", "Due from the record"
+    OWN = "own", "Added by a worker"
+
+
+#: Why an own task stopped without being done; shown with the task.
+CANCELLED_EPISODE_CLOSED = "cancelled: episode closed"
+
+
+class WorkerTask(models.Model):
+    """What a worker did to a task, or a task a worker added.
+
+    Derived tasks (``hiu.web.clients.due``) are worked out afresh on every visit from the
+    record: they have no row until someone completes, snoozes or reassigns one. That row is
+    keyed by ``(client, kind, what, due_on)``, the task's identity: the same reason on the same
+    day gives the same four values on every visit, while a reason that comes round again (the
+    next holding check, the plan's next review date) comes with a new due date and is a new
+    task, so completing this month's check never hides next month's. The link (``url``) is
+    not part of the key: it names where the work is done, not which work it is.
+
+    Own tasks (``origin=own``, ``kind="own"``) are whatever a worker adds ("Chase the housing
+    officer"); their ``what`` and ``due_on`` can be edited, so they are known by their id.
+
+    Completed, snoozed and reassigned are states of the row, never deletions: who completed a
+    task, when and why is kept. An own task whose client's episode closes is cancelled (kept,
+    with ``cancelled_reason``).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="worker_tasks")
+    origin = models.CharField(max_length=10, choices=TaskOrigin.choices)
+    kind = models.CharField(max_length=40)
+    what = models.CharField(max_length=200)
+    due_on = models.DateField()
+    # Someone other than the client's case manager does this one (None: the case manager).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    snoozed_until = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_note = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "what", "due_on"],
+                condition=models.Q(origin="derived"),
+                name="one_row_per_derived_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None

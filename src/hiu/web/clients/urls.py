@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hiu.web.clients import views
+from hiu.web.clients import task_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -12,4 +12,13 @@ urlpatterns = [
     path("clients/<int:client_id>/", views.client_detail, name="detail"),
     path("clients/<int:client_id>/activity/", views.client_activity, name="activity"),
     path("clients/<int:client_id>/allocate/", views.allocate_client, name="allocate"),
+    path("clients/<int:client_id>/tasks/", task_views.client_tasks, name="client_tasks"),
+    path("clients/<int:client_id>/tasks/new/", task_views.new_task, name="new_task"),
+    path("clients/<int:client_id>/tasks/<slug:ref>/", task_views.task, name="task"),
+    path("clients/<int:client_id>/tasks/<slug:ref>/edit/", task_views.edit_task, name="edit_task"),
+    path(
+        "clients/<int:client_id>/tasks/<slug:ref>/<slug:action>/",
+        task_views.task_action,
+        name="task_action",
+    ),
 ]

@@ -20,10 +20,9 @@ from hiu.web.clients.caseload import (
     my_caseload,
     person_name,
     task_kinds,
-    task_rows,
     team_view,
 )
-from hiu.web.clients.due import tasks_for
+from hiu.web.clients.tasks import by_worker, work_for, work_of, worklist
 from hiu.web.clients.forms import AllocateForm, SearchForm, TaskFilterForm
 from hiu.web.clients.models import Client
 from hiu.web.clients.presenters import activity_page, client_summary
@@ -48,17 +47,22 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 @role_required(Role.CASE_MANAGER)
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
-    page = my_caseload(request.user, service, timezone.localdate())
-    return render(request, "clients/caseload.jinja", {"page": page, "search": SearchForm()})
+    today = timezone.localdate()
+    page = my_caseload(request.user, service, today)
+    mine = worklist(work_of(request.user, Client.objects.visible_to(request.user), today), today)
+    context = {"page": page, "tasks": mine, "today": today, "search": SearchForm()}
+    return render(request, "clients/caseload.jinja", context)
 
 
 @role_required(Role.SERVICE_LEAD)
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     clients = Client.objects.visible_to(request.user)
+    today = timezone.localdate()
     context = {
         "service": service,
-        "team": team_view(service, clients, timezone.localdate()),
+        "team": team_view(service, clients, today),
+        "tasks_by_worker": by_worker(work_for(clients, today), today),
         "search": SearchForm(),
     }
     return render(request, "clients/team.jinja", context)
@@ -104,7 +108,7 @@ def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = None
     if whole_service:
         service = _own_service(request)
-        everything = tasks_for(clients, today)
+        everything = work_for(clients, today)
         form = TaskFilterForm(
             request.GET or None,
             kinds=task_kinds(everything),
@@ -115,10 +119,15 @@ def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
             if form.is_valid()
             else ("", "")
         )
-        found = filter_tasks(everything, clients, kind=kind, worker=worker)
+        found = filter_tasks(everything, kind=kind, worker=worker)
     else:
-        found = tasks_for(clients.allocated_to(request.user), today)
-    context = {"rows": task_rows(found, today), "form": form, "whole_service": whole_service}
+        found = work_of(request.user, clients, today)
+    context = {
+        "tasks": worklist(found, today),
+        "today": today,
+        "form": form,
+        "whole_service": whole_service,
+    }
     return render(request, "clients/tasks.jinja", context)
 
 
