@@ -31,6 +31,7 @@ from hiu.web.episodes.models import Episode, Pathway
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, pathway_for
 
+
 class WorkItemLike(Protocol):
     @property
     def kind(self) -> str: ...

@@ -9,9 +9,9 @@ from django import forms
 from django.contrib.auth.models import User
 
 from hiu.web.clients.caseload import Load, person_name
+from hiu.web.clients.search import Search, SearchNotUnderstood, parse_search
 from hiu.web.formatting import format_date
 from hiu.web.forms import DateField
-from hiu.web.clients.search import Search, SearchNotUnderstood, parse_search
 
 
 class SearchForm(forms.Form):

@@ -44,7 +44,7 @@ def _back(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
 def client_tasks(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = open_record(request, client_id, "tasks")
     today = timezone.localdate()
-    items = tasks.work_for(Client.objects.filter(pk=client.pk), today)  # type: ignore[arg-type]
+    items = tasks.work_for(Client.objects.filter(pk=client.pk), today)
     return record_page(
         request,
         client,
@@ -56,9 +56,7 @@ def client_tasks(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
     )
 
 
-def _forms(
-    request: AuthenticatedHttpRequest, client: Client, sent: str | None
-) -> dict[str, Any]:
+def _forms(request: AuthenticatedHttpRequest, client: Client, sent: str | None) -> dict[str, Any]:
     today = timezone.localdate()
     data = request.POST if sent else None
     workers = allocatable_workers(client.service)

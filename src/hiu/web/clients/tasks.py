@@ -90,7 +90,9 @@ class WorkItem:
         return self.due_on < today
 
 
-def _derived_rows(clients: ClientQuerySet, tasks: list[Task]) -> dict[tuple[object, ...], WorkerTask]:
+def _derived_rows(
+    clients: ClientQuerySet, tasks: list[Task]
+) -> dict[tuple[object, ...], WorkerTask]:
     if not tasks:
         return {}
     days = {task.due_on for task in tasks}
@@ -141,8 +143,10 @@ def work_for(clients: ClientQuerySet, today: dt.date) -> list[WorkItem]:
     def who(client_id: int, assigned: int | None) -> tuple[int | None, str, bool]:
         manager = managers.get(client_id)
         person = assigned or manager
-        return person, person_name(people.get(person) if person else None), bool(
-            assigned and assigned != manager
+        return (
+            person,
+            person_name(people.get(person) if person else None),
+            bool(assigned and assigned != manager),
         )
 
     items: list[WorkItem] = []
@@ -258,7 +262,7 @@ def by_worker(items: Iterable[WorkItem], today: dt.date) -> dict[int | None, tup
 def find_item(client: Client, ref: str, today: dt.date) -> WorkItem:
     """The open task ``ref`` of ``client`` (a 404 when there is none: done, ended, or never)."""
     clients = Client.objects.filter(pk=client.pk)
-    for item in work_for(clients, today):  # type: ignore[arg-type]
+    for item in work_for(clients, today):
         if item.ref == ref:
             return item
     # A snoozed task is not on the list but may still be opened (to complete it early).
@@ -294,8 +298,11 @@ def _row_for(client: Client, item: WorkItem) -> WorkerTask:
     if item.own_id is not None:
         return WorkerTask.objects.select_for_update().get(pk=item.own_id, client=client)
     # The key is the task's own due date, not the snooze date it shows with.
-    task = next(t for t in tasks_for(Client.objects.filter(pk=client.pk), timezone.localdate())  # type: ignore[arg-type]
-                if derived_ref(t) == item.ref)
+    task = next(
+        t
+        for t in tasks_for(Client.objects.filter(pk=client.pk), timezone.localdate())
+        if derived_ref(t) == item.ref
+    )
     row, _ = WorkerTask.objects.select_for_update().get_or_create(
         client=client,
         origin=TaskOrigin.DERIVED,

@@ -22,13 +22,13 @@ from hiu.web.clients.caseload import (
     task_kinds,
     team_view,
 )
-from hiu.web.clients.tasks import by_worker, work_for, work_of, worklist
 from hiu.web.clients.forms import AllocateForm, SearchForm, TaskFilterForm
 from hiu.web.clients.models import Client
 from hiu.web.clients.presenters import activity_page, client_summary
 from hiu.web.clients.record import client_to_read, record_header
 from hiu.web.clients.search import search_clients
 from hiu.web.clients.services import allocate
+from hiu.web.clients.tasks import by_worker, work_for, work_of, worklist
 from hiu.web.imports.files import activity_store
 from hiu.web.interventions.marks import intervention_marks
 from hiu.web.record_views import bind, open_record, record_form, record_page

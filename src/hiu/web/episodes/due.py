@@ -79,14 +79,18 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             ends = engaged_on + dt.timedelta(weeks=support_weeks)
             if ends <= horizon:
                 tasks.append(Task(client_id, name, "Support period ends", ends, url, "episode"))
-    follow_ups = FollowUp.objects.filter(
-        episode__client__in=clients, done_on__isnull=True, due_on__lte=horizon
-    ).exclude(episode__phase=Phase.CLOSED).values_list(
-        "episode__client_id",
-        "episode__client__given_name",
-        "episode__client__family_name",
-        "months",
-        "due_on",
+    follow_ups = (
+        FollowUp.objects.filter(
+            episode__client__in=clients, done_on__isnull=True, due_on__lte=horizon
+        )
+        .exclude(episode__phase=Phase.CLOSED)
+        .values_list(
+            "episode__client_id",
+            "episode__client__given_name",
+            "episode__client__family_name",
+            "months",
+            "due_on",
+        )
     )
     for client_id, given, family, months, due_on in follow_ups:
         what = f"{months}-month activity follow-up"
@@ -97,7 +101,9 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     alerts = (
         RelapseAlert.objects.filter(client__in=clients, resolved_at__isnull=True)
         .exclude(episode__phase=Phase.CLOSED)
-        .values_list("client_id", "client__given_name", "client__family_name", "reason", "raised_at")
+        .values_list(
+            "client_id", "client__given_name", "client__family_name", "reason", "raised_at"
+        )
     )
     for client_id, given, family, reason, raised_at in alerts:
         what = f"Relapse alert: {str(reasons.get(reason, reason)).lower()}"

@@ -80,16 +80,15 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
                         "intervention",
                     )
                 )
-        if started_on is None:
-            if referred_on + NOT_STARTED_AFTER <= today:
-                tasks.append(
-                    Task(
-                        client_id,
-                        full_name(given, family),
-                        f"Referred {NOT_STARTED_AFTER.days} days ago and not started ({name})",
-                        referred_on + NOT_STARTED_AFTER,
-                        url,
-                        "intervention",
-                    )
+        if started_on is None and referred_on + NOT_STARTED_AFTER <= today:
+            tasks.append(
+                Task(
+                    client_id,
+                    full_name(given, family),
+                    f"Referred {NOT_STARTED_AFTER.days} days ago and not started ({name})",
+                    referred_on + NOT_STARTED_AFTER,
+                    url,
+                    "intervention",
                 )
+            )
     return tasks
