@@ -71,6 +71,10 @@ TESTED_IN_TASKS_ACCESS: dict[str, frozenset[Role]] = {
     "clients:task": CLIENT_RECORD_ROLES,
     "clients:edit_task": CLIENT_RECORD_ROLES,
     "clients:task_action": CLIENT_RECORD_ROLES,
+    "clients:worker": CLIENT_RECORD_ROLES,
+    "clients:leaver": frozenset({Role.SERVICE_LEAD}),
+    "clients:move_caseload": frozenset({Role.SERVICE_LEAD}),
+    "clients:export": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
 }
 # Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
 # pages, which need an import to exist, in test_imports.py; one identification run's pages,

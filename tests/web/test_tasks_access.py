@@ -21,6 +21,8 @@ from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients import tasks
 from hiu.web.clients.models import Client, WorkerTask
+from hiu.web.demo.factories import record_episode
+from hiu.web.episodes.phases import Phase
 
 CASEWORK = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 LEAD = frozenset({Role.SERVICE_LEAD})
@@ -41,6 +43,12 @@ PAGES: dict[str, Page] = {
     "clients:task": Page(CASEWORK, "task"),
     "clients:edit_task": Page(CASEWORK, "task"),
     "clients:task_action": Page(CASEWORK, "action", get=False),
+    "clients:worker": Page(CASEWORK, "worker", record=False),
+    "clients:leaver": Page(LEAD, None, record=False),
+    "clients:move_caseload": Page(LEAD, "worker", record=False),
+    "clients:export": Page(
+        frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}), "csv", record=False
+    ),
 }
 
 
@@ -50,6 +58,8 @@ class World:
     task: WorkerTask
     other_client: Client
     other_task: WorkerTask
+    worker: User
+    other_worker: User
 
 
 @pytest.fixture
@@ -64,12 +74,16 @@ def world(
     outsider = make_user("outsider", Role.CASE_MANAGER, other_service)
     client = make_client(service, case_manager=worker)
     other = make_client(other_service, case_manager=outsider)
+    for someone in (client, other):
+        record_episode(someone, Phase.ENGAGED)
     due = timezone.localdate() + dt.timedelta(days=2)
     return World(
         client=client,
         task=tasks.add_task(client, "Ring the GP", due, worker, by=worker),
         other_client=other,
         other_task=tasks.add_task(other, "Ring the GP", due, outsider, by=outsider),
+        worker=worker,
+        other_worker=outsider,
     )
 
 
@@ -83,6 +97,10 @@ def _url(name: str, world: World, other: bool = False) -> str:
         return reverse(name, args=[client.pk, tasks.own_ref(task.pk)])
     if target == "action":
         return reverse(name, args=[client.pk, tasks.own_ref(task.pk), "complete"])
+    if target == "worker":
+        return reverse(name, args=[(world.other_worker if other else world.worker).pk])
+    if target == "csv":
+        return reverse(name, args=["csv"])
     return reverse(name)
 
 
@@ -123,8 +141,8 @@ def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
             assert response.status_code == 403
         else:
             assert response.status_code == (200 if PAGES[name].get else 302)
-        if PAGES[name].get and PAGES[name].target:
-            shown = world.client.family_name in response.content.decode()
+        if PAGES[name].get and PAGES[name].target in {"client", "task", "worker", "csv"}:
+            shown = world.client.family_name.upper() in response.content.decode().upper()
             assert shown == (role == allowed)
     if PAGES[name].get and PAGES[name].record:
         viewed = AuditEvent.objects.filter(
@@ -133,7 +151,9 @@ def test_each_page_opens_for_a_role_it_names_and_not_for_one_it_does_not(
         assert viewed.count() == 1
 
 
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.target))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, p in PAGES.items() if p.target != "csv" and p.target)
+)
 @pytest.mark.db_engine
 def test_another_services_client_is_not_found(
     staff: dict[Role, User], signed_in: Callable[[User], HttpClient], world: World, name: str
@@ -143,7 +163,7 @@ def test_another_services_client_is_not_found(
         for method in ("get", "post"):
             response = getattr(signed_in(staff[role]), method)(url)
             assert response.status_code in (404, 405), (role, method)
-            assert world.other_client.family_name not in response.content.decode()
+            assert world.other_client.family_name.upper() not in response.content.decode().upper()
     world.other_task.refresh_from_db()
     assert world.other_task.completed_at is None
     ours = [staff[role] for role in PAGES[name].roles]

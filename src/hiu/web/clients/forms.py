@@ -32,12 +32,21 @@ class SearchForm(forms.Form):
         return text
 
 
+REASON_MAX = 500
+
+
 class AllocateForm(forms.Form):
     case_manager = forms.ChoiceField(
         error_messages={
             "required": "Select who will be the case manager",
             "invalid_choice": "Select who will be the case manager",
         }
+    )
+    # Needed when the client has a case manager already (the service says so).
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        error_messages={"max_length": f"The reason must be {REASON_MAX} characters or fewer"},
     )
 
     def __init__(
@@ -170,3 +179,89 @@ class OwnTaskForm(forms.Form):
 
     def chosen(self) -> User:
         return self.workers[self.cleaned_data["assignee"]]
+
+
+class LeaverForm(forms.Form):
+    """Whose caseload is moving."""
+
+    leaver = forms.ChoiceField(
+        error_messages={
+            "required": "Select whose caseload is moving",
+            "invalid_choice": "Select whose caseload is moving",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["leaver"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["leaver"]]
+
+
+class CaseloadMoveForm(forms.Form):
+    """A new case manager for each of a leaver's clients (``client_<id>``), and why."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        error_messages={
+            "required": "Enter why the caseload is moving",
+            "max_length": f"The reason must be {REASON_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, clients: list[Any], workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+        self.clients = clients
+        for client in clients:
+            self.fields[f"client_{client.pk}"] = forms.ChoiceField(
+                choices=choices,
+                error_messages={
+                    "required": f"Select a new case manager for {client.full_name}",
+                    "invalid_choice": f"Select a new case manager for {client.full_name}",
+                },
+            )
+
+    def plan(self) -> dict[int, User]:
+        return {
+            client.pk: self.workers[self.cleaned_data[f"client_{client.pk}"]]
+            for client in self.clients
+        }
+
+    def client_fields(self) -> list[tuple[Any, Any]]:
+        return [(client, self[f"client_{client.pk}"]) for client in self.clients]
+
+
+class ClientFilterForm(forms.Form):
+    """The client list's filters (blank: any). ``alert`` names a filter in
+    ``hiu.web.clients.listing.ALERTS``."""
+
+    worker = forms.ChoiceField(required=False)
+    phase = forms.ChoiceField(required=False)
+    complexity = forms.ChoiceField(required=False)
+    alert = forms.ChoiceField(required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        workers: list[tuple[str, str]],
+        phases: list[tuple[str, str]],
+        complexities: list[tuple[str, str]],
+        alerts: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices, blank in (
+            ("worker", [("none", "Not allocated"), *workers], "Everyone"),
+            ("phase", phases, "Any phase"),
+            ("complexity", complexities, "Any complexity"),
+            ("alert", alerts, "Any"),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", blank), *choices]

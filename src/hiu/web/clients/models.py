@@ -142,3 +142,28 @@ class WorkerTask(models.Model):
     @property
     def is_open(self) -> bool:
         return self.completed_at is None and self.cancelled_at is None
+
+
+class Allocation(models.Model):
+    """One change of a client's case manager: to whom, from whom, who made it, when and why.
+    Written by ``hiu.web.clients.services.allocate`` (the one way a client is allocated), never
+    edited; the record shows them as its allocation history."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="allocations")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"

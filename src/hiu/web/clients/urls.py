@@ -1,13 +1,17 @@
 from django.urls import path
 
-from hiu.web.clients import task_views, views
+from hiu.web.clients import allocation_views, task_views, views
 
 app_name = "clients"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team, name="team"),
     path("tasks/", views.tasks, name="tasks"),
+    path("team/workers/<int:user_id>/", allocation_views.worker_caseload, name="worker"),
+    path("team/leaver/", allocation_views.leaver, name="leaver"),
+    path("team/leaver/<int:user_id>/", allocation_views.move_caseload, name="move_caseload"),
     path("clients/", views.client_list, name="list"),
+    path("clients/export.<slug:file_format>", views.export_clients, name="export"),
     path("clients/search/", views.search, name="search"),
     path("clients/<int:client_id>/", views.client_detail, name="detail"),
     path("clients/<int:client_id>/activity/", views.client_activity, name="activity"),
