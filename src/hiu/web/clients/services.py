@@ -102,11 +102,8 @@ def reallocate_caseload(
         raise CannotAllocate("Enter why the caseload is moving", "reason")
     if not clients:
         raise CannotAllocate("There are no clients to move", "reason")
-    workers = (
-        allocatable_workers(leaver.staff_profile.service)
-        if hasattr(leaver, "staff_profile")
-        else []
-    )
+    # Every client is of the lead's one service (the view's scoped query).
+    workers = allocatable_workers(clients[0].service)
     moved = 0
     for client in clients:
         chosen = plan.get(client.pk)
