@@ -532,11 +532,11 @@ def test_search_works_out_what_was_typed(text: str, kind: SearchKind, value: obj
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "Enter a name, NHS number or date of birth"),
+        ("", "Enter a name, NHS number, date of birth, phone or postcode"),
         ("999 000", "An NHS number must be 10 digits"),
         ("31/2/1985", "Enter a real date of birth"),
         ("3 Febuary 1985", "Enter a real date of birth"),
-        ("Smith 1985", "Enter a name, a 10-digit NHS number or a date of birth"),
+        ("Smith 1985", "Enter a name, a 10-digit NHS number, a date of birth"),
         ("Smith; DROP", "Enter a name using letters"),
     ],
 )

@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         max_length=100,
         error_messages={
-            "required": "Enter a name, NHS number or date of birth",
+            "required": "Enter a name, NHS number, date of birth, phone or postcode",
             "max_length": "Enter no more than 100 characters",
         },
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from hiu.identify.listing import age_on
+from hiu.phonetic import name_key, phone_key
 from hiu.web.accounts.models import Service
 from hiu.web.clients.querysets import ClientQuerySet
 
@@ -24,6 +26,22 @@ class Sex(models.TextChoices):
 class WayIn(models.TextChoices):
     IDENTIFIED = "identified", "Identified from activity data"
     REFERRED = "referred", "Referred"
+
+
+class _SearchKeys:
+    """Which key fields follow which fields, for a ``save(update_fields=...)``."""
+
+    FOLLOW = {
+        "given_name": "given_name_key",
+        "family_name": "family_name_key",
+        "phone": "phone_key",
+    }
+
+    def get_for(self, fields: Any) -> list[str]:
+        return [key for field, key in self.FOLLOW.items() if field in set(fields)]
+
+
+SEARCH_KEYS = _SearchKeys()
 
 
 class Client(models.Model):
@@ -52,6 +70,11 @@ class Client(models.Model):
     alert_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Search keys (hiu.phonetic), kept by ``save`` whenever the names or phone change, however
+    # they change (a form, a referral, a person taken from an identified list, an import).
+    given_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    family_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True)
 
     objects = ClientQuerySet.as_manager()
 
@@ -66,6 +89,15 @@ class Client(models.Model):
     def __str__(self) -> str:
         # Used in admin lists and logs: the record id, never the name or NHS number.
         return f"Client {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.given_name_key = name_key(self.given_name)
+        self.family_name_key = name_key(self.family_name)
+        self.phone_key = phone_key(self.phone)
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, *SEARCH_KEYS.get_for(fields)}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
