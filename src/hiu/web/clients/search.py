@@ -13,8 +13,8 @@ activity". People type what they have in front of them, so the box works out whi
 - anything else with letters: a name, each word matching the start, middle or end of the given
   or the family name, in any case (``smi`` finds Smith; ``Jane Smith`` needs both words), or
   a family name sounding like it (the Soundex key kept on the client: ``davis`` finds DAVIES,
-  ``smyth`` finds SMITH), or, on PostgreSQL with pg_trgm, spelled nearly like it (trigram similarity).
-  SQLite does without the trigrams.
+  ``smyth`` finds SMITH), or, on PostgreSQL with pg_trgm, spelled nearly like it (trigram
+  similarity). SQLite does without the trigrams.
 
 Results come from the clients the person may see (their own service) and the search is
 audited with what kind of search it was and how many it found, never what was typed.
