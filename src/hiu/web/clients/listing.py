@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from hiu.spreadsheet_safety import escape_formula
 from hiu.web.clients.caseload import complexity_label, person_name, phase_label
@@ -83,7 +83,9 @@ def filtered(clients: ClientQuerySet, chosen: ClientFilter) -> ClientQuerySet:
     elif chosen.phase:
         found = found.filter(episode_phase=chosen.phase)  # type: ignore[misc]
     if chosen.complexity == NO_EPISODE:
-        found = found.filter(episode_id__isnull=False, episode_complexity__isnull=True)  # type: ignore[misc]
+        found = found.filter(  # type: ignore[misc]
+            Q(episode_complexity="") | Q(episode_complexity__isnull=True), episode_id__isnull=False
+        )
     elif chosen.complexity:
         found = found.filter(episode_complexity=chosen.complexity)  # type: ignore[misc]
     if chosen.alert in ALERTS:
