@@ -65,6 +65,17 @@ CLIENT_PAGES: dict[str, frozenset[Role]] = {
     "clients:activity": CLIENT_RECORD_ROLES,
     "clients:allocate": frozenset({Role.SERVICE_LEAD}),
 }
+TESTED_IN_TASKS_ACCESS: dict[str, frozenset[Role]] = {
+    "clients:client_tasks": CLIENT_RECORD_ROLES,
+    "clients:new_task": CLIENT_RECORD_ROLES,
+    "clients:task": CLIENT_RECORD_ROLES,
+    "clients:edit_task": CLIENT_RECORD_ROLES,
+    "clients:task_action": CLIENT_RECORD_ROLES,
+    "clients:worker": CLIENT_RECORD_ROLES,
+    "clients:leaver": frozenset({Role.SERVICE_LEAD}),
+    "clients:move_caseload": frozenset({Role.SERVICE_LEAD}),
+    "clients:export": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+}
 # Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
 # pages, which need an import to exist, in test_imports.py; one identification run's pages,
 # which need a run, in test_identification.py).
@@ -80,6 +91,8 @@ COVERED_ELSEWHERE = {
     "identification:excluded",
     "identification:download",
     "identification:person",
+    # Tasks and allocation pages of the clients app: test_tasks_access.py.
+    *TESTED_IN_TASKS_ACCESS,
 }
 
 
@@ -123,6 +136,7 @@ ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
     "identification:excluded": SEES_LISTS,
     "identification:download": SEES_LISTS,
     "identification:person": SEES_LISTS,
+    **TESTED_IN_TASKS_ACCESS,
 }
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from hiu.report.identifiers import anyone_in
 from hiu.schemas import KINDS
@@ -22,12 +23,14 @@ from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, role_of
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.services import person_identifiers
-from hiu.web.clients.models import Client
+from hiu.web.clients.models import Client, WorkerTask
+from hiu.web.clients.tasks import work_of, worklist
 from hiu.web.contacts.models import Contact
 from hiu.web.corrections.models import Correction
 from hiu.web.demo.case_studies import STORIES
 from hiu.web.demo.service import DEMO_SERVICE, DEMO_USERS
 from hiu.web.demo.synthetic import DEMO_IMPORTER
+from hiu.web.demo.tasks import OVERDUE_PER_WORKER, RECENT
 from hiu.web.demo.timeline import demo_today
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
 from hiu.web.identification.models import IdentificationRun
@@ -228,3 +231,24 @@ def test_the_demo_records_meetings_main_needs_and_case_studies_once(
     assert (Meeting.objects.count(), CaseStudy.objects.count(), Assessment.objects.count()) == (
         counts
     )
+
+
+def test_the_demo_caseload_has_a_believable_week_of_tasks(
+    db: object, data_dir: Path, synthetic: Path
+) -> None:
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    today = timezone.localdate()
+    seen = 0
+    for username in ("casemanager", "casemanager2", "casemanager3"):
+        worker = User.objects.get(username=username)
+        week = worklist(work_of(worker, Client.objects.visible_to(worker), today), today)
+        # A few overdue, none by more than a few days: not months of old work
+        assert len(week.overdue) <= OVERDUE_PER_WORKER
+        assert all(today - item.due_on <= RECENT for item in week.overdue)
+        seen += week.count
+    assert seen > 0
+    # Each case manager has tasks of their own, and the old work is recorded as done
+    assert WorkerTask.objects.filter(origin="own").count() >= 3
+    rows = WorkerTask.objects.count()
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    assert WorkerTask.objects.count() == rows

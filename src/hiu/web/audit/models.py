@@ -52,6 +52,7 @@ class Action(models.TextChoices):
     DOWNLOAD_REPORT = "download_report", "Downloaded a service report"
     ISSUE_REPORT = "issue_report", "Issued a service report to commissioners"
     CHANGE_TARGETS = "change_targets", "Changed the service's targets"
+    EXPORT_CLIENTS = "export_clients", "Exported the client list"
 
 
 class AppendOnlyError(RuntimeError):

@@ -15,19 +15,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Count, Q
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
-from hiu.web.clients.due import Task, link_to, tasks_for
+from hiu.web.clients.due import link_to
 from hiu.web.clients.models import Client
 from hiu.web.clients.querysets import ClientQuerySet
 from hiu.web.episodes.models import Episode, Pathway
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, pathway_for
+
+
+class WorkItemLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+
+
+W = TypeVar("W", bound=WorkItemLike)
 
 #: At this share of the cap a worker is told their caseload is nearly full.
 NEARLY_FULL = 0.9
@@ -139,55 +151,30 @@ class CaseloadRow:
 
 
 @dataclass(frozen=True)
-class TaskRow:
-    task: Task
-    overdue: bool
-    #: The client's summary page: made here, not with ``url()`` per row in the template.
-    client_url: str
-
-
-@dataclass(frozen=True)
 class Caseload:
     rows: list[CaseloadRow]
     load: Load
     quarter: Quarter
     new_this_quarter: int
     new_cap: int
-    tasks: list[TaskRow]
 
     @property
     def new_over(self) -> bool:
         return self.new_this_quarter > self.new_cap
 
 
-def task_rows(tasks: list[Task], today: dt.date) -> list[TaskRow]:
-    """Overdue tasks first, then the rest, soonest first."""
-    ordered = sorted(
-        tasks, key=lambda t: (not t.is_overdue(today), t.due_on, t.client_name, t.what)
-    )
-    link = link_to("clients:detail", "client_id")
-    return [TaskRow(task, task.is_overdue(today), link(task.client_id)) for task in ordered]
-
-
-def task_kinds(tasks: list[Task]) -> list[tuple[str, str]]:
+def task_kinds(tasks: Sequence[WorkItemLike]) -> list[tuple[str, str]]:
     """The kinds of task in ``tasks``, as (kind, label) for a filter: "follow_up" reads
     "Follow up"."""
     return [(kind, kind.replace("_", " ").capitalize()) for kind in sorted({t.kind for t in tasks})]
 
 
-def filter_tasks(
-    tasks: list[Task], clients: ClientQuerySet, *, kind: str, worker: str
-) -> list[Task]:
-    """``tasks`` of one kind and for one worker's clients ("none": clients not allocated);
-    blank means any. ``clients`` are the clients the tasks were made for."""
+def filter_tasks(tasks: list[W], *, kind: str, worker: str) -> list[W]:
+    """``tasks`` of one kind and for one worker (whoever is to do each: "none" for tasks of
+    clients not allocated); blank means any."""
     if worker:
-        chosen = (
-            clients.unallocated()
-            if worker == "none"
-            else clients.filter(case_manager_id=int(worker))
-        )
-        ids = set(chosen.values_list("id", flat=True))
-        tasks = [task for task in tasks if task.client_id in ids]
+        wanted = None if worker == "none" else int(worker)
+        tasks = [task for task in tasks if task.assignee_id == wanted]
     if kind:
         tasks = [task for task in tasks if task.kind == kind]
     return tasks
@@ -237,7 +224,6 @@ def my_caseload(user: User, service: Service, today: dt.date) -> Caseload:
         quarter=quarter,
         new_this_quarter=new,
         new_cap=pathway.new_per_quarter_cap,
-        tasks=task_rows(tasks_for(mine, today), today),
     )
 
 

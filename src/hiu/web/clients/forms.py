@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,13 +10,15 @@ from django.contrib.auth.models import User
 
 from hiu.web.clients.caseload import Load, person_name
 from hiu.web.clients.search import Search, SearchNotUnderstood, parse_search
+from hiu.web.formatting import format_date
+from hiu.web.forms import DateField
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
         max_length=100,
         error_messages={
-            "required": "Enter a name, NHS number or date of birth",
+            "required": "Enter a name, NHS number, date of birth, phone or postcode",
             "max_length": "Enter no more than 100 characters",
         },
     )
@@ -29,12 +32,21 @@ class SearchForm(forms.Form):
         return text
 
 
+REASON_MAX = 500
+
+
 class AllocateForm(forms.Form):
     case_manager = forms.ChoiceField(
         error_messages={
             "required": "Select who will be the case manager",
             "invalid_choice": "Select who will be the case manager",
         }
+    )
+    # Needed when the client has a case manager already (the service says so).
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        error_messages={"max_length": f"The reason must be {REASON_MAX} characters or fewer"},
     )
 
     def __init__(
@@ -71,3 +83,185 @@ class TaskFilterForm(forms.Form):
         assert isinstance(worker, forms.ChoiceField)
         kind.choices = [("", "Every kind"), *kinds]
         worker.choices = [("", "Everyone"), ("none", "Not allocated"), *workers]
+
+
+NOTE_MAX = 1000
+WHAT_MAX = 200
+
+
+class CompleteTaskForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        error_messages={"max_length": f"The note must be {NOTE_MAX:,} characters or fewer"},
+    )
+
+
+class SnoozeTaskForm(forms.Form):
+    """Snooze to tomorrow, next week, or a date typed in."""
+
+    when = forms.ChoiceField(
+        choices=[("tomorrow", "Tomorrow"), ("next_week", "Next week"), ("date", "Another date")],
+        error_messages={
+            "required": "Select when the task should come back",
+            "invalid_choice": "Select when the task should come back",
+        },
+    )
+    until = DateField("the date the task should come back", required=False, not_future=False)
+
+    def __init__(self, *args: Any, choices: dict[str, dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quick = choices
+        field = self.fields["when"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("tomorrow", f"Tomorrow ({format_date(choices['tomorrow'])})"),
+            ("next_week", f"Next week ({format_date(choices['next_week'])})"),
+            ("date", "Another date"),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        when = cleaned.get("when")
+        if when == "date" and cleaned.get("until") is None and "until" not in self.errors:
+            self.add_error("until", "Enter the date the task should come back")
+        return cleaned
+
+    def chosen(self) -> dt.date:
+        when = self.cleaned_data["when"]
+        if when == "date":
+            day: dt.date = self.cleaned_data["until"]
+            return day
+        return self.quick[when]
+
+
+class WorkerChoiceForm(forms.Form):
+    worker = forms.ChoiceField(
+        error_messages={
+            "required": "Select who will do the task",
+            "invalid_choice": "Select who will do the task",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["worker"]]
+
+
+class OwnTaskForm(forms.Form):
+    what = forms.CharField(
+        max_length=WHAT_MAX,
+        error_messages={
+            "required": "Enter what needs doing",
+            "max_length": f"What needs doing must be {WHAT_MAX} characters or fewer",
+        },
+    )
+    due_on = DateField("the date the task is due", not_future=False)
+    assignee = forms.ChoiceField(
+        error_messages={
+            "required": "Select who will do the task",
+            "invalid_choice": "Select who will do the task",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["assignee"]]
+
+
+class LeaverForm(forms.Form):
+    """Whose caseload is moving."""
+
+    leaver = forms.ChoiceField(
+        error_messages={
+            "required": "Select whose caseload is moving",
+            "invalid_choice": "Select whose caseload is moving",
+        }
+    )
+
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        field = self.fields["leaver"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+
+    def chosen(self) -> User:
+        return self.workers[self.cleaned_data["leaver"]]
+
+
+class CaseloadMoveForm(forms.Form):
+    """A new case manager for each of a leaver's clients (``client_<id>``), and why."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        error_messages={
+            "required": "Enter why the caseload is moving",
+            "max_length": f"The reason must be {REASON_MAX} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, clients: list[Any], workers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers = {str(worker.pk): worker for worker in workers}
+        choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
+        self.clients = clients
+        for client in clients:
+            self.fields[f"client_{client.pk}"] = forms.ChoiceField(
+                choices=choices,
+                error_messages={
+                    "required": f"Select a new case manager for {client.full_name}",
+                    "invalid_choice": f"Select a new case manager for {client.full_name}",
+                },
+            )
+
+    def plan(self) -> dict[int, User]:
+        return {
+            client.pk: self.workers[self.cleaned_data[f"client_{client.pk}"]]
+            for client in self.clients
+        }
+
+    def client_fields(self) -> list[tuple[Any, Any]]:
+        return [(client, self[f"client_{client.pk}"]) for client in self.clients]
+
+
+class ClientFilterForm(forms.Form):
+    """The client list's filters (blank: any). ``alert`` names a filter in
+    ``hiu.web.clients.listing.ALERTS``."""
+
+    worker = forms.ChoiceField(required=False)
+    phase = forms.ChoiceField(required=False)
+    complexity = forms.ChoiceField(required=False)
+    alert = forms.ChoiceField(required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        workers: list[tuple[str, str]],
+        phases: list[tuple[str, str]],
+        complexities: list[tuple[str, str]],
+        alerts: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices, blank in (
+            ("worker", [("none", "Not allocated"), *workers], "Everyone"),
+            ("phase", phases, "Any phase"),
+            ("complexity", complexities, "Any complexity"),
+            ("alert", alerts, "Any"),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", blank), *choices]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from hiu.identify.listing import age_on
+from hiu.phonetic import name_key, phone_key
 from hiu.web.accounts.models import Service
 from hiu.web.clients.querysets import ClientQuerySet
 
@@ -24,6 +26,22 @@ class Sex(models.TextChoices):
 class WayIn(models.TextChoices):
     IDENTIFIED = "identified", "Identified from activity data"
     REFERRED = "referred", "Referred"
+
+
+class _SearchKeys:
+    """Which key fields follow which fields, for a ``save(update_fields=...)``."""
+
+    FOLLOW = {
+        "given_name": "given_name_key",
+        "family_name": "family_name_key",
+        "phone": "phone_key",
+    }
+
+    def get_for(self, fields: Any) -> list[str]:
+        return [key for field, key in self.FOLLOW.items() if field in set(fields)]
+
+
+SEARCH_KEYS = _SearchKeys()
 
 
 class Client(models.Model):
@@ -52,6 +70,11 @@ class Client(models.Model):
     alert_changed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Search keys (hiu.phonetic), kept by ``save`` whenever the names or phone change, however
+    # they change (a form, a referral, a person taken from an identified list, an import).
+    given_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    family_name_key = models.CharField(max_length=100, blank=True, db_index=True)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True)
 
     objects = ClientQuerySet.as_manager()
 
@@ -67,9 +90,112 @@ class Client(models.Model):
         # Used in admin lists and logs: the record id, never the name or NHS number.
         return f"Client {self.pk}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.given_name_key = name_key(self.given_name)
+        self.family_name_key = name_key(self.family_name)
+        self.phone_key = phone_key(self.phone)
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, *SEARCH_KEYS.get_for(fields)}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.date_of_birth, day)
+
+
+class TaskOrigin(models.TextChoices):
+    DERIVED = "derived", "Due from the record"
+    OWN = "own", "Added by a worker"
+
+
+#: Why an own task stopped without being done; shown with the task.
+CANCELLED_EPISODE_CLOSED = "cancelled: episode closed"
+
+
+class WorkerTask(models.Model):
+    """What a worker did to a task, or a task a worker added.
+
+    Derived tasks (``hiu.web.clients.due``) are worked out afresh on every visit from the
+    record: they have no row until someone completes, snoozes or reassigns one. That row is
+    keyed by ``(client, kind, what, due_on)``, the task's identity: the same reason on the same
+    day gives the same four values on every visit, while a reason that comes round again (the
+    next holding check, the plan's next review date) comes with a new due date and is a new
+    task, so completing this month's check never hides next month's. The link (``url``) is
+    not part of the key: it names where the work is done, not which work it is.
+
+    Own tasks (``origin=own``, ``kind="own"``) are whatever a worker adds ("Chase the housing
+    officer"); their ``what`` and ``due_on`` can be edited, so they are known by their id.
+
+    Completed, snoozed and reassigned are states of the row, never deletions: who completed a
+    task, when and why is kept. An own task whose client's episode closes is cancelled (kept,
+    with ``cancelled_reason``).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="worker_tasks")
+    origin = models.CharField(max_length=10, choices=TaskOrigin.choices)
+    kind = models.CharField(max_length=40)
+    what = models.CharField(max_length=200)
+    due_on = models.DateField()
+    # Someone other than the client's case manager does this one (None: the case manager).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    snoozed_until = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_note = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "what", "due_on"],
+                condition=models.Q(origin="derived"),
+                name="one_row_per_derived_task",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None
+
+
+class Allocation(models.Model):
+    """One change of a client's case manager: to whom, from whom, who made it, when and why.
+    Written by ``hiu.web.clients.services.allocate`` (the one way a client is allocated), never
+    edited; the record shows them as its allocation history."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="allocations")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"

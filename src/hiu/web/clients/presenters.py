@@ -151,3 +151,28 @@ def activity_page(
         rows=rows,
         spans=spans,
     )
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    at: dt.datetime
+    to: str
+    to_id: int
+    previous: str
+    by: str
+    reason: str
+
+
+def allocation_history(client: Client) -> list[AllocationRow]:
+    """Every change of the client's case manager, newest first, with names (not usernames)."""
+    return [
+        AllocationRow(
+            at=a.at,
+            to=person_name(a.case_manager),
+            to_id=a.case_manager_id,
+            previous=person_name(a.previous) if a.previous_id else "Nobody",
+            by=person_name(a.by) if a.by_id else "Not recorded",
+            reason=a.reason,
+        )
+        for a in client.allocations.select_related("case_manager", "previous", "by")
+    ]

@@ -19,6 +19,7 @@ class ClientPage:
 CLIENT_PAGES: tuple[ClientPage, ...] = (
     ClientPage("Summary", "clients:detail"),
     ClientPage("Activity", "clients:activity"),
+    ClientPage("Tasks", "clients:client_tasks"),
     ClientPage("Episodes", "episodes:client"),
     ClientPage("Contacts and letters", "contacts:client"),
     ClientPage("Consent", "plans:consent"),

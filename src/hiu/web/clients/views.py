@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
 from hiu.web.accounts.roles import Role, has_role
+from hiu.web.audit.models import Action
+from hiu.web.audit.service import record
 from hiu.web.clients.caseload import (
     active_loads,
     allocatable_workers,
@@ -20,16 +22,25 @@ from hiu.web.clients.caseload import (
     my_caseload,
     person_name,
     task_kinds,
-    task_rows,
     team_view,
 )
-from hiu.web.clients.due import tasks_for
-from hiu.web.clients.forms import AllocateForm, SearchForm, TaskFilterForm
+from hiu.web.clients.forms import AllocateForm, ClientFilterForm, SearchForm, TaskFilterForm
+from hiu.web.clients.listing import (
+    ClientFilter,
+    alert_choices,
+    as_csv,
+    as_xlsx,
+    complexity_choices,
+    export_frame,
+    filtered,
+    phase_choices,
+)
 from hiu.web.clients.models import Client
-from hiu.web.clients.presenters import activity_page, client_summary
+from hiu.web.clients.presenters import activity_page, allocation_history, client_summary
 from hiu.web.clients.record import client_to_read, record_header
 from hiu.web.clients.search import search_clients
 from hiu.web.clients.services import allocate
+from hiu.web.clients.tasks import by_worker, work_for, work_of, worklist
 from hiu.web.imports.files import activity_store
 from hiu.web.interventions.marks import intervention_marks
 from hiu.web.record_views import bind, open_record, record_form, record_page
@@ -48,17 +59,22 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 @role_required(Role.CASE_MANAGER)
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
-    page = my_caseload(request.user, service, timezone.localdate())
-    return render(request, "clients/caseload.jinja", {"page": page, "search": SearchForm()})
+    today = timezone.localdate()
+    page = my_caseload(request.user, service, today)
+    mine = worklist(work_of(request.user, Client.objects.visible_to(request.user), today), today)
+    context = {"page": page, "tasks": mine, "today": today, "search": SearchForm()}
+    return render(request, "clients/caseload.jinja", context)
 
 
 @role_required(Role.SERVICE_LEAD)
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     clients = Client.objects.visible_to(request.user)
+    today = timezone.localdate()
     context = {
         "service": service,
-        "team": team_view(service, clients, timezone.localdate()),
+        "team": team_view(service, clients, today),
+        "tasks_by_worker": by_worker(work_for(clients, today), today),
         "search": SearchForm(),
     }
     return render(request, "clients/team.jinja", context)
@@ -73,7 +89,14 @@ def allocate_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
 
     def save(form: AllocateForm) -> User:
         chosen = form.chosen()
-        allocate(client, chosen, by=request.user, request=request)
+        allocate(
+            client,
+            chosen,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+            workers=workers,
+        )
         return chosen
 
     return record_form(
@@ -87,12 +110,26 @@ def allocate_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
         ),
         save=save,
         saved=lambda chosen: f"{client.full_name} is now allocated to {person_name(chosen)}",
-        then=redirect("clients:team"),
+        then=_after_allocating(request, client),
         show=lambda form: record_page(
-            request, client, "allocate", "clients/allocate.jinja", client=client, form=form
+            request,
+            client,
+            "allocate",
+            "clients/allocate.jinja",
+            client=client,
+            form=form,
+            history=allocation_history(client),
+            came_from=request.GET.get("from", ""),
         ),
         fallback="case_manager",
     )
+
+
+def _after_allocating(request: AuthenticatedHttpRequest, client: Client) -> HttpResponse:
+    """Back to the record when the change was made from it, else to the team view."""
+    if request.POST.get("from") == "record":
+        return redirect("clients:detail", client_id=client.pk)
+    return redirect("clients:team")
 
 
 @role_required(*CASEWORK)
@@ -104,7 +141,7 @@ def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = None
     if whole_service:
         service = _own_service(request)
-        everything = tasks_for(clients, today)
+        everything = work_for(clients, today)
         form = TaskFilterForm(
             request.GET or None,
             kinds=task_kinds(everything),
@@ -115,10 +152,15 @@ def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
             if form.is_valid()
             else ("", "")
         )
-        found = filter_tasks(everything, clients, kind=kind, worker=worker)
+        found = filter_tasks(everything, kind=kind, worker=worker)
     else:
-        found = tasks_for(clients.allocated_to(request.user), today)
-    context = {"rows": task_rows(found, today), "form": form, "whole_service": whole_service}
+        found = work_of(request.user, clients, today)
+    context = {
+        "tasks": worklist(found, today),
+        "today": today,
+        "form": form,
+        "whole_service": whole_service,
+    }
     return render(request, "clients/tasks.jinja", context)
 
 
@@ -134,11 +176,65 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "clients/search.jinja", context)
 
 
+def _client_filter(request: AuthenticatedHttpRequest, service: Service) -> ClientFilterForm:
+    return ClientFilterForm(
+        request.GET or None,
+        workers=[(str(w.pk), person_name(w)) for w in allocatable_workers(service)],
+        phases=phase_choices(),
+        complexities=complexity_choices(),
+        alerts=alert_choices(),
+    )
+
+
+def _chosen(form: ClientFilterForm) -> ClientFilter:
+    if not form.is_bound or not form.is_valid():
+        return ClientFilter()
+    data = form.cleaned_data
+    return ClientFilter(data["worker"], data["phase"], data["complexity"], data["alert"])
+
+
 @role_required(Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
 def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = Client.objects.visible_to(request.user).select_related("case_manager")
+    service = _own_service(request)
+    form = _client_filter(request, service)
+    chosen = _chosen(form)
+    clients = filtered(Client.objects.visible_to(request.user), chosen)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "clients/list.jinja", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "phase_labels": dict(phase_choices()),
+    }
+    return render(request, "clients/list.jinja", context)
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", as_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
+}
+
+
+@role_required(Role.SERVICE_LEAD, Role.DATA_COORDINATOR)
+def export_clients(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in EXPORTS:
+        raise Http404("No such format")
+    service = _own_service(request)
+    chosen = _chosen(_client_filter(request, service))
+    clients = filtered(Client.objects.visible_to(request.user), chosen)
+    frame = export_frame(clients)
+    content_type, write = EXPORTS[file_format]
+    record(
+        Action.EXPORT_CLIENTS,
+        request=request,
+        object_type="client",
+        detail={"format": file_format, "filter": chosen.as_detail(), "rows": frame.height},
+    )
+    response = HttpResponse(write(frame), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="clients.{file_format}"'
+    return response
 
 
 @role_required(*CASEWORK)
@@ -149,6 +245,8 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         "client": client,
         "header": record_header(request, client, "summary"),
         "summary": client_summary(client, timezone.localdate()),
+        "history": allocation_history(client),
+        "may_allocate": has_role(request.user, Role.SERVICE_LEAD),
     }
     return render(request, "clients/detail.jinja", context)
 

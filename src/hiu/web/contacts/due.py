@@ -5,6 +5,10 @@
 - the no-contact letters, once that number of attempts have not reached the client
   (000 §2.4.3), due on the day of the last attempt;
 - checking out of a visit that is past its expected return time (001 §9), due that day.
+
+The first two are for active episodes only, so stepping down or closing ends them. The visit
+check-out is the one task that outlives a closed episode: it is about the worker's safety on
+a lone visit, not the client's support, and ends only when the worker checks out.
 """
 
 from __future__ import annotations

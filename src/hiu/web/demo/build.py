@@ -20,8 +20,10 @@ from hiu.web.demo.case_studies import add_case_studies
 from hiu.web.demo.caseload import build_caseload
 from hiu.web.demo.meetings import add_meetings
 from hiu.web.demo.screening import add_referrals
+from hiu.web.demo.search import add_search_examples
 from hiu.web.demo.service import CASE_MANAGERS, demo_team, make_demo_service
 from hiu.web.demo.synthetic import cohort_engagement, load_caseload, referral_people
+from hiu.web.demo.tasks import settle_tasks
 from hiu.web.demo.timeline import demo_today
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus
 from hiu.web.evaluation.services import evaluate_now
@@ -88,6 +90,9 @@ def make_demo_caseload(
     today = demo_today(store)
     add_meetings(service, team, today)
     add_case_studies(service, team, today)
+    add_search_examples(service, team)
+    # Last: the week's tasks read everything above.
+    settle_tasks(service, team)
     return counts
 
 

@@ -1,5 +1,8 @@
 """Episode tasks: monthly holding checks, the end of holding, activity follow-ups, the end of a
-time-limited support period, and relapse alerts waiting for someone to act."""
+time-limited support period, and relapse alerts waiting for someone to act.
+
+Closing the episode ends them all: follow-ups and relapse alerts of a closed episode are not
+tasks (a relapse after closing raises a new alert on the new episode's terms)."""
 
 from __future__ import annotations
 
@@ -76,14 +79,18 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             ends = engaged_on + dt.timedelta(weeks=support_weeks)
             if ends <= horizon:
                 tasks.append(Task(client_id, name, "Support period ends", ends, url, "episode"))
-    follow_ups = FollowUp.objects.filter(
-        episode__client__in=clients, done_on__isnull=True, due_on__lte=horizon
-    ).values_list(
-        "episode__client_id",
-        "episode__client__given_name",
-        "episode__client__family_name",
-        "months",
-        "due_on",
+    follow_ups = (
+        FollowUp.objects.filter(
+            episode__client__in=clients, done_on__isnull=True, due_on__lte=horizon
+        )
+        .exclude(episode__phase=Phase.CLOSED)
+        .values_list(
+            "episode__client_id",
+            "episode__client__given_name",
+            "episode__client__family_name",
+            "months",
+            "due_on",
+        )
     )
     for client_id, given, family, months, due_on in follow_ups:
         what = f"{months}-month activity follow-up"
@@ -91,8 +98,12 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             Task(client_id, full_name(given, family), what, due_on, link(client_id), "follow_up")
         )
     reasons = dict(RelapseAlert._meta.get_field("reason").flatchoices)
-    alerts = RelapseAlert.objects.filter(client__in=clients, resolved_at__isnull=True).values_list(
-        "client_id", "client__given_name", "client__family_name", "reason", "raised_at"
+    alerts = (
+        RelapseAlert.objects.filter(client__in=clients, resolved_at__isnull=True)
+        .exclude(episode__phase=Phase.CLOSED)
+        .values_list(
+            "client_id", "client__given_name", "client__family_name", "reason", "raised_at"
+        )
     )
     for client_id, given, family, reason, raised_at in alerts:
         what = f"Relapse alert: {str(reasons.get(reason, reason)).lower()}"

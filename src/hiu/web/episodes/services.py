@@ -19,7 +19,7 @@ from hiu.store.store import Store
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
-from hiu.web.clients.models import Client
+from hiu.web.clients.models import CANCELLED_EPISODE_CLOSED, Client, TaskOrigin, WorkerTask
 from hiu.web.episodes.models import (
     Episode,
     FollowUp,
@@ -144,6 +144,7 @@ def move(
     if to == Phase.CLOSED:
         episode.closed_on = on
         episode.close_reason = reason
+        _cancel_own_tasks(episode.client)
     episode.save()
     change = PhaseChange.objects.create(
         episode=episode,
@@ -157,6 +158,18 @@ def move(
     _audit(episode, by, "move_phase", request, from_phase=str(current), to_phase=str(to))
     given.refresh_from_db()  # the caller's copy shows the move too
     return change
+
+
+def _cancel_own_tasks(client: Client) -> None:
+    """Closing ends the client's derived tasks by itself (each app's ``due.py`` stops at a
+    closed episode); the tasks workers added are kept, marked cancelled, not deleted."""
+    WorkerTask.objects.filter(
+        client=client, origin=TaskOrigin.OWN, completed_at__isnull=True, cancelled_at__isnull=True
+    ).update(
+        cancelled_at=timezone.now(),
+        cancelled_reason=CANCELLED_EPISODE_CLOSED,
+        updated_at=timezone.now(),
+    )
 
 
 def _schedule_follow_ups(episode: Episode, stepped_down_on: dt.date) -> None:

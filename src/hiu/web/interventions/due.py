@@ -2,8 +2,12 @@
 
 - "Planned sessions reached: review": an intervention not ended whose attended sessions reached
   its planned number (or, with no planned number, its most), due the day of that session.
-- "Referred N days ago and not started": a referral 28 days old or more with no start, due on
-  its 28th day.
+- "Referred 28 days ago and not started": a referral 28 days old or more with no start, due
+  on its 28th day. The words do not count the days since: a task's words are part of its
+  identity (``hiu.web.clients.models.WorkerTask``), so they must not change from day to day.
+
+Only while the client's episode is active (screening, contacting, engaged, holding): stepping
+down or closing ends every intervention review.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.db.models import Q
 
 from hiu.web.clients.due import Task, full_name, link_to
 from hiu.web.clients.querysets import ClientQuerySet
+from hiu.web.episodes.phases import ACTIVE
 from hiu.web.interventions.models import Intervention, InterventionSession, SessionStatus
 
 #: A referral this old with no start needs chasing.
@@ -25,6 +30,8 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     tasks: list[Task] = []
     interventions = (
         Intervention.objects.filter(client__in=clients, ended_on__isnull=True)
+        # A client has at most one episode that is not closed, so this join adds no rows.
+        .filter(client__episodes__phase__in=sorted(ACTIVE))
         .filter(
             Q(planned_sessions__isnull=False)
             | Q(max_sessions__isnull=False)
@@ -73,17 +80,15 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
                         "intervention",
                     )
                 )
-        if started_on is None:
-            days_ago = (today - referred_on).days
-            if referred_on + NOT_STARTED_AFTER <= today:
-                tasks.append(
-                    Task(
-                        client_id,
-                        full_name(given, family),
-                        f"Referred {days_ago} days ago and not started ({name})",
-                        referred_on + NOT_STARTED_AFTER,
-                        url,
-                        "intervention",
-                    )
+        if started_on is None and referred_on + NOT_STARTED_AFTER <= today:
+            tasks.append(
+                Task(
+                    client_id,
+                    full_name(given, family),
+                    f"Referred {NOT_STARTED_AFTER.days} days ago and not started ({name})",
+                    referred_on + NOT_STARTED_AFTER,
+                    url,
+                    "intervention",
                 )
+            )
     return tasks

@@ -5,8 +5,10 @@
   written consent is taken at the first face-to-face meeting (001 §9).
 - "Review the action plan" on the current plan's review date (000 §2.3.3: a live document).
 
-Only for clients whose episode is not closed; tasks show from 14 days before they are due, and
-stay until done.
+Only for clients whose episode is not closed, and the plan review only while the episode is
+active (screening to holding): a client who has stepped down has no plan to review, though their
+consent still covers the follow-ups. Tasks show from 14 days before they are due, and stay until
+done.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db.models import OuterRef, Subquery
 
 from hiu.web.clients.due import Task, full_name, link_to
 from hiu.web.clients.querysets import ClientQuerySet
+from hiu.web.episodes.models import Episode
+from hiu.web.episodes.phases import ACTIVE, Phase
 from hiu.web.plans.models import ActionPlan, Consent, ConsentLevel
 from hiu.web.plans.querysets import with_open_episode
 
@@ -32,6 +36,7 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
     # action plan (the latest version), as subqueries: one query, whatever the caseload.
     consent = Consent.objects.filter(client_id=OuterRef("pk")).order_by("-given_on", "-id")
     plan = ActionPlan.objects.filter(client_id=OuterRef("pk")).order_by("-version")
+    phase = Episode.objects.filter(client_id=OuterRef("pk")).exclude(phase=Phase.CLOSED)
     rows = list(
         with_open_episode(clients)
         .annotate(
@@ -40,6 +45,7 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             consent_level=Subquery(consent.values("level")[:1]),
             consent_withdrawn_on=Subquery(consent.values("withdrawn_on")[:1]),
             plan_review_on=Subquery(plan.values("review_on")[:1]),
+            open_phase=Subquery(phase.values("phase")[:1]),
         )
         .order_by("id")
         .values_list(
@@ -51,12 +57,13 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
             "consent_level",
             "consent_withdrawn_on",
             "plan_review_on",
+            "open_phase",
         )
     )
     consent_link = link_to("plans:record_consent", "client_id")
     plan_link = link_to("plans:edit_plan", "client_id")
     tasks: list[Task] = []
-    for client_id, given, family, given_on, review_on, level, withdrawn_on, _ in rows:
+    for client_id, given, family, given_on, review_on, level, withdrawn_on, *_ in rows:
         if given_on is None or withdrawn_on is not None:
             continue
         name = full_name(given, family)
@@ -66,7 +73,9 @@ def tasks_due(clients: ClientQuerySet, today: dt.date) -> list[Task]:
         written_due = given_on + dt.timedelta(days=WRITTEN_CONSENT_DAYS)
         if level == ConsentLevel.VERBAL and written_due <= horizon:
             tasks.append(Task(client_id, name, "Take written consent", written_due, url, "consent"))
-    for client_id, given, family, *_, plan_review_on in rows:
+    for client_id, given, family, *_, plan_review_on, open_phase in rows:
+        if open_phase not in ACTIVE:
+            continue
         if plan_review_on is not None and plan_review_on <= horizon:
             tasks.append(
                 Task(
