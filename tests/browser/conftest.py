@@ -103,8 +103,9 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         synthetic = tmp / "data" / "synthetic"
         hiu = str(Path(sys.executable).with_name("hiu"))
         _run(
-            [hiu, "synth", "--adults", "20000", "--years", "2", "--start", "2024-01-01",
-             "--seed", "7", "--out", str(synthetic)],
+            # No --start: the activity ends with the last complete month, as `make demo`'s does.
+            [hiu, "synth", "--adults", "20000", "--years", "2", "--seed", "7",
+             "--out", str(synthetic)],
             env,
         )  # fmt: skip
         _run([*manage, "migrate", "--verbosity", "0"], env)
