@@ -16,11 +16,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from typer.testing import CliRunner
 
-from hiu.report.identifiers import anyone_in
 from hiu.cli import app
+from hiu.report.identifiers import anyone_in
 from hiu.schemas import KINDS
-from hiu.synth.cli import ending_last_month
 from hiu.store.store import Store
+from hiu.synth.cli import ending_last_month
 from hiu.synth.names import FAMILY_NAMES, GIVEN_NAMES_ANY, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, role_of
