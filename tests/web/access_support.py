@@ -30,6 +30,8 @@ CASEWORK_NAMESPACES = frozenset(
     # Reporting: team meetings, case studies, and the reports namespace (its targets pages in
     # test_report_targets_access.py, its report pages in test_reports_access.py).
     | {"meetings", "casestudies", "reports"}
+    # The diary: its pages in test_diary_access.py.
+    | {"diary"}
 )
 
 

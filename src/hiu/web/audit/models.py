@@ -52,6 +52,9 @@ class Action(models.TextChoices):
     DOWNLOAD_REPORT = "download_report", "Downloaded a service report"
     ISSUE_REPORT = "issue_report", "Issued a service report to commissioners"
     CHANGE_TARGETS = "change_targets", "Changed the service's targets"
+    DOWNLOAD_CALENDAR = "download_calendar", "Downloaded a diary week as a calendar file"
+    CHANGE_CALENDAR_FEED = "change_calendar_feed", "Regenerated or revoked a calendar feed"
+    READ_CALENDAR_FEED = "read_calendar_feed", "A calendar app read a private calendar feed"
 
 
 class AppendOnlyError(RuntimeError):

@@ -21,6 +21,7 @@ CLIENT_PAGES: tuple[ClientPage, ...] = (
     ClientPage("Activity", "clients:activity"),
     ClientPage("Episodes", "episodes:client"),
     ClientPage("Contacts and letters", "contacts:client"),
+    ClientPage("Diary", "diary:client"),
     ClientPage("Consent", "plans:consent"),
     ClientPage("Assessment and plans", "plans:client"),
     ClientPage("Interventions", "interventions:client"),
