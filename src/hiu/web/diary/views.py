@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -237,6 +238,7 @@ def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("diary:feed_settings")
 
 
+@login_not_required  # calendar apps cannot sign in: the token is the key
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A worker's private feed, for calendar apps that cannot sign in: the random token in the
     URL is the only key (a wrong one is a 404, like any missing page). No role is declared: the
