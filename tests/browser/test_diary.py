@@ -65,7 +65,7 @@ def test_a_case_manager_books_a_home_visit_and_checks_in_from_it(page: Page, liv
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download this week as a calendar file")).click()
-    content = open(download.value.path(), "rb").read()
+    content = download.value.path().read_bytes()
     events = list(icalendar.Calendar.from_ical(content).walk("VEVENT"))
     ours = [e for e in events if e.decoded("DTSTART").date() == tomorrow]
     assert any(str(e["SUMMARY"]).startswith("Home visit (") for e in ours)
