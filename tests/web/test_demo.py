@@ -32,6 +32,7 @@ from hiu.web.demo.case_studies import STORIES
 from hiu.web.demo.service import DEMO_SERVICE, DEMO_USERS
 from hiu.web.demo.synthetic import DEMO_IMPORTER
 from hiu.web.demo.timeline import demo_today
+from hiu.web.diary.models import Booking, Status
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
 from hiu.web.identification.activity import latest_activity_date
 from hiu.web.identification.models import IdentificationRun
@@ -260,6 +261,10 @@ def test_the_demo_activity_ends_last_month_and_its_caseload_runs_to_this_week(
     changes = PhaseChange.objects.filter(episode__client__service=service)
     assert all(timezone.localtime(c.recorded_at).date() == c.effective_on for c in changes)
     assert max(c.effective_on for c in changes) <= today
+    # The diary has a working week: bookings still to come, and past ones closed.
+    bookings = Booking.objects.filter(client__service=service)
+    assert bookings.filter(starts_at__date__gte=today, status=Status.BOOKED).exists()
+    assert not bookings.filter(starts_at__date__lt=today, status=Status.BOOKED).exists()
     assert max(m.held_on for m in Meeting.objects.filter(service=service)) >= today - dt.timedelta(
         days=31
     )

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from hiu.web.accounts.models import Service
 from hiu.web.contacts.models import Contact
 from hiu.web.demo.case_studies import add_case_studies
 from hiu.web.demo.caseload import build_caseload
+from hiu.web.demo.diary import add_bookings
 from hiu.web.demo.meetings import add_meetings
 from hiu.web.demo.screening import add_referrals
 from hiu.web.demo.service import CASE_MANAGERS, demo_team, make_demo_service
@@ -93,6 +95,7 @@ def make_demo_caseload(
     today = demo_today(store)
     add_meetings(service, team, today)
     add_case_studies(service, team, today)
+    add_bookings(service, team, timezone.localdate())
     recorded_when_it_happened(service)
     return counts
 
