@@ -154,7 +154,9 @@ def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
         try:
             urllib.request.urlopen(f"{url}/sign-in/", timeout=2).close()  # noqa: S310
             return
-        except (urllib.error.URLError, ConnectionError):
+        # A server still starting on a busy machine may accept the connection and answer
+        # after the 2 s: a read timeout, which is neither of the others.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
     raise RuntimeError("the server did not answer within 60 seconds")
 
