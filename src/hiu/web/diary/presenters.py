@@ -78,12 +78,12 @@ class Week:
 
 
 def can_check_in(booking: Booking, viewer: User, today: dt.date) -> bool:
-    """A booked home visit, today or earlier, not yet started, by the viewer or their second."""
+    """A booked home visit not yet started, the viewer's own or as second worker. Any day: a
+    worker may set out early, and the check-in asks for the expected back time anyway."""
     return (
         booking.kind == Kind.HOME_VISIT
         and booking.status == Status.BOOKED
         and booking.visit_id is None
-        and timezone.localtime(booking.starts_at).date() <= today
         and viewer.pk in (booking.worker_id, booking.escort_id)
     )
 
