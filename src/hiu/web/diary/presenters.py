@@ -77,7 +77,7 @@ class Week:
     count: int
 
 
-def can_check_in(booking: Booking, viewer: User, today: dt.date) -> bool:
+def can_check_in(booking: Booking, viewer: User) -> bool:
     """A booked home visit not yet started, the viewer's own or as second worker. Any day: a
     worker may set out early, and the check-in asks for the expected back time anyway."""
     return (
@@ -88,7 +88,7 @@ def can_check_in(booking: Booking, viewer: User, today: dt.date) -> bool:
     )
 
 
-def entry(booking: Booking, viewer: User, today: dt.date) -> Entry:
+def entry(booking: Booking, viewer: User) -> Entry:
     return Entry(
         booking=booking,
         time=time_range(booking),
@@ -97,7 +97,7 @@ def entry(booking: Booking, viewer: User, today: dt.date) -> Entry:
         status_tag=STATUS_TAGS[Status(booking.status)],
         worker=person_name(booking.worker),
         escort=person_name(booking.escort) if booking.escort_id else "",
-        can_check_in=can_check_in(booking, viewer, today),
+        can_check_in=can_check_in(booking, viewer),
     )
 
 
@@ -110,9 +110,7 @@ def week_page(
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
-        entries = [
-            entry(b, viewer, today) for b in found if timezone.localtime(b.starts_at).date() == day
-        ]
+        entries = [entry(b, viewer) for b in found if timezone.localtime(b.starts_at).date() == day]
         days.append(Day(day, f"{day:%A} {format_date(day)}", day == today, entries))
     return Week(
         title=title,
@@ -144,12 +142,9 @@ def client_bookings(client: Client, viewer: User, now: dt.datetime) -> ClientBoo
     bookings = list(
         Booking.objects.filter(client=client).select_related("client", "worker", "escort")
     )
-    today = timezone.localdate(now)
-    upcoming = [
-        entry(b, viewer, today) for b in bookings if b.status == Status.BOOKED and b.ends_at > now
-    ]
+    upcoming = [entry(b, viewer) for b in bookings if b.status == Status.BOOKED and b.ends_at > now]
     past = [
-        entry(b, viewer, today)
+        entry(b, viewer)
         for b in reversed(bookings)
         if not (b.status == Status.BOOKED and b.ends_at > now)
     ]
