@@ -547,3 +547,18 @@ def test_a_booking_not_the_workers_own_opens_a_blank_check_in(
     http.post(link, {"place": "home", "back_time": back, "escort": "no", "risk_note": "None known"})
     booking.refresh_from_db()
     assert booking.visit is None
+
+
+def test_the_data_coordinator_reads_a_clients_bookings_but_is_offered_no_changes(
+    signed_in: Callable[[User], HttpClient],
+    staff: dict[Role, User],
+    manager: User,
+    anna: Client,
+) -> None:
+    booking = make_booking(anna, manager, starts_at=at(tomorrow(), 10))
+    page = signed_in(staff[Role.DATA_COORDINATOR]).get(reverse("diary:client", args=[anna.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "10:00 to 11:00" in text
+    assert reverse("diary:change", args=[booking.pk]) not in text
+    assert reverse("diary:book", args=[anna.pk]) not in text
