@@ -8,7 +8,10 @@ BIN := $(VENV)/bin
 STAMPS := .make
 HIU_DATA_DIR ?= var
 export HIU_DATA_DIR
-DEMO_DATA := $(HIU_DATA_DIR)/synthetic
+# The synthetic extracts end with the last complete month before today (hiu synth's default
+# start), so they are made again, in a folder of their own, each month.
+DEMO_MONTH := $(shell date +%Y-%m)
+DEMO_DATA := $(HIU_DATA_DIR)/synthetic/$(DEMO_MONTH)
 MANAGE := $(BIN)/python -m hiu.web.manage
 
 .PHONY: help setup demo serve test lint typecheck architecture unit postgres bench validate lock clean
@@ -39,7 +42,7 @@ setup: $(STAMPS)/venv $(STAMPS)/node
 # --- the demo ---------------------------------------------------------------------------------
 
 $(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
-	$(BIN)/hiu synth --adults 60000 --years 3 --start 2023-10-01 --seed 2026 --out $(DEMO_DATA)
+	$(BIN)/hiu synth --adults 60000 --years 3 --seed 2026 --out $(DEMO_DATA)
 
 # The tasks worker (which runs uploaded imports and identification runs) runs in the background
 # beside the web server and is stopped with it: Ctrl+C, or the server stopping for any reason,

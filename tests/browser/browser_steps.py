@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page
+
+from hiu.web.identification.schedule import months_before
 
 DEMO_PASSWORD = "browser-test-demo-password"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -34,3 +38,19 @@ def serious_violations(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def data_end(today: dt.date | None = None) -> dt.date:
+    """The last day of the demo's synthetic activity: the end of the last complete month
+    before today (``hiu synth`` without ``--start``, as the browser tests' demo is made)."""
+    return (today or dt.date.today()).replace(day=1) - dt.timedelta(days=1)
+
+
+def data_end_less(months: int) -> dt.date:
+    """``months`` calendar months before the data's end (the demo's earlier list)."""
+    return months_before(data_end(), months)
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the pages write it: 31 December 2025."""
+    return f"{day.day} {day:%B %Y}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from browser_steps import follow, serious_violations, sign_in
+from browser_steps import data_end, follow, long_date, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -30,7 +30,7 @@ def _screen_and_accept(page: Page, live_url: str) -> tuple[str, list[str]]:
     page.locator(".nhsuk-header__navigation-list").get_by_role(
         "link", name="Identification"
     ).click()
-    page.get_by_role("link", name="31 December 2025").click()
+    page.get_by_role("link", name=long_date(data_end())).click()
     follow(page, page.get_by_role("link", name="Screen this list"))
     problems = serious_violations(page)
     # The first person not yet screened who is not already a client being supported.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from browser_steps import serious_violations, sign_in
+from browser_steps import data_end, data_end_less, long_date, serious_violations, sign_in
 from playwright.sync_api import Page, expect
 
 
@@ -19,15 +19,17 @@ def test_a_data_coordinator_makes_a_list_and_opens_a_new_persons_activity(
         "link", name="Identification"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Identification")
-    # The demo made two lists from its synthetic activity, which ends on 31 December 2025.
-    expect(page.get_by_role("link", name="31 December 2025")).to_be_visible()
-    expect(page.get_by_role("link", name="30 September 2025")).to_be_visible()
+    # The demo made two lists from its synthetic activity, which ends with last month.
+    latest, earlier = long_date(data_end()), long_date(data_end_less(3))
+    chosen = data_end_less(1)
+    expect(page.get_by_role("link", name=latest)).to_be_visible()
+    expect(page.get_by_role("link", name=earlier)).to_be_visible()
     problems = serious_violations(page)
 
     page.get_by_role("button", name="Make a list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Make a list")
-    # The as-of date offered is the day of the latest activity in the store (31 December 2025
-    # in the demo's synthetic activity, later once another test has uploaded an extract).
+    # The as-of date offered is the day of the latest activity in the store (the end of last
+    # month in the demo's synthetic activity, later once another test has uploaded an extract).
     latest = page.get_by_text(re.compile(r"The latest activity in the store is on \d+ \w+ \d{4}"))
     expect(latest).to_be_visible()
     for part in ("Day", "Month", "Year"):
@@ -43,19 +45,19 @@ def test_a_data_coordinator_makes_a_list_and_opens_a_new_persons_activity(
     assert page.title().startswith("Error:")
     problems += serious_violations(page)
 
-    # The end of November: compared with the demo's list as of 30 September.
-    page.get_by_label("Day").fill("30")
-    page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("2025")
+    # A month before the data's end: compared with the demo's earlier list.
+    page.get_by_label("Day").fill(str(chosen.day))
+    page.get_by_label("Month").fill(str(chosen.month))
+    page.get_by_label("Year").fill(str(chosen.year))
     page.get_by_role("button", name="Make the list").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("List as of 30 November 2025")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"List as of {long_date(chosen)}")
     problems += serious_violations(page)  # waiting, running or done: whichever it is now
 
     # The page follows the run by itself and shows the list when it is made.
     expect(page.get_by_role("heading", name="People", exact=True, level=2)).to_be_visible(
         timeout=60_000
     )
-    expect(page.get_by_text("the list as of 30 September 2025")).to_be_visible()
+    expect(page.get_by_text(f"the list as of {earlier}")).to_be_visible()
     people = page.get_by_role("table", name=re.compile(r"^People, page 1"))
     expect(people.locator("tbody tr").first).to_be_visible()
     problems += serious_violations(page)
@@ -81,6 +83,6 @@ def test_a_data_coordinator_makes_a_list_and_opens_a_new_persons_activity(
     expect(page.get_by_role("heading", name="A&E attendances", level=3)).to_be_visible()
     problems += serious_violations(page)
 
-    page.get_by_role("link", name="Back to the list as of 30 November 2025").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("List as of 30 November 2025")
+    page.get_by_role("link", name=f"Back to the list as of {long_date(chosen)}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"List as of {long_date(chosen)}")
     assert problems == []

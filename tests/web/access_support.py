@@ -32,6 +32,8 @@ CASEWORK_NAMESPACES = frozenset(
     | {"meetings", "casestudies", "reports"}
     # Corrections to any entry of a record (test_corrections_access.py).
     | {"corrections"}
+    # The diary: its pages in test_diary_access.py.
+    | {"diary"}
 )
 
 

@@ -112,7 +112,14 @@ def test_signed_out_people_are_sent_to_sign_in(client: HttpClient, url_name: str
 
 
 # Pages where signing in is all it takes (or not even that): every other page names its roles.
-OPEN_TO_ANYONE_SIGNED_IN = {"accounts:sign_in", "accounts:sign_out", "accounts:home"}
+# The diary's private calendar feed is read by calendar apps, which cannot sign in: the secret
+# token in its URL is the key (tests/web/test_diary_access.py).
+OPEN_TO_ANYONE_SIGNED_IN = {
+    "accounts:sign_in",
+    "accounts:sign_out",
+    "accounts:home",
+    "diary:feed",
+}
 
 
 def test_every_other_page_declares_the_roles_it_lets_in() -> None:

@@ -18,14 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiu.ingest.pipeline import import_file
+from hiu.store.coverage import imported_through
 from hiu.store.store import Store
 from hiu.synth.nhs_number import synthetic_nhs_numbers
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
-from hiu.web.clients.activity import monthly_activity, window
+from hiu.web.clients.activity import MEASURES, monthly_activity, window
 from hiu.web.clients.caseload import Load, my_caseload, quarter_of, team_view
-from hiu.web.clients.chart import phase_spans
+from hiu.web.clients.chart import activity_chart, phase_spans
 from hiu.web.clients.due import tasks_for
 from hiu.web.clients.models import Client
 from hiu.web.clients.search import SearchKind, SearchNotUnderstood, parse_search
@@ -719,6 +720,93 @@ def test_monthly_activity_counts_each_kind_by_month_in_one_query(
     assert activity.total("ed_attendances") == 4
 
 
+def test_each_kind_is_imported_to_the_day_of_its_latest_event(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    store = build_store(data_dir, tmp_path)
+    assert imported_through(store) == {
+        "ed_attendances": month(2) + dt.timedelta(days=11),
+        "ambulance_incidents": month(2) + dt.timedelta(days=8),
+        "nhs111_calls": month(5),
+        "admissions": month(2) + dt.timedelta(days=19),  # any admission: the extract's reach
+    }
+
+
+def test_a_kind_never_imported_is_imported_to_no_day(data_dir: Path, tmp_path: Path) -> None:
+    store = Store.in_data_dir(data_dir)
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        f"call_id,nhs_number,call_datetime\nC-1,{NUMBER},{month(3):%Y-%m}-02T08:00:00\n"
+    )
+    import_file(store, "nhs111_calls", path, imported_by="test")
+    through = imported_through(store)
+    assert through["nhs111_calls"] == month(3) + dt.timedelta(days=1)
+    assert through["ed_attendances"] is None
+    activity = monthly_activity(store, NUMBER, month(23), month(0))
+    assert activity.value("ed_attendances", month(10)) is None  # never imported: not zero
+    assert activity.value("nhs111_calls", month(3)) == 1
+
+
+def test_months_after_each_kinds_latest_import_are_not_yet_imported_not_zero(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    store = build_store(data_dir, tmp_path)
+    activity = monthly_activity(store, NUMBER, month(23), month(0))
+    assert activity.value("ed_attendances", month(2)) == 3
+    assert activity.value("ed_attendances", month(3)) == 0  # imported, and none that month
+    assert activity.value("ed_attendances", month(1)) is None
+    assert activity.value("nhs111_calls", month(5)) == 1
+    assert activity.value("nhs111_calls", month(4)) is None
+    assert activity.missing(month(3)) == ["nhs111_calls"]
+    assert activity.missing(month(0)) == [kind for kind, _ in MEASURES]
+
+
+def test_the_chart_shades_months_not_yet_imported_and_draws_no_line_across_them(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    store = build_store(data_dir, tmp_path)
+    activity = monthly_activity(store, NUMBER, month(23), month(0))
+    chart = activity_chart(activity, [], [], who="Ann Example")
+    gaps = [(g.first, g.last, g.label) for g in chart.gaps]
+    assert gaps == [
+        (month(4), month(2), "Partly imported"),
+        (month(1), month(0), "Not yet imported"),
+    ]
+    assert chart.gaps[0].kinds == ("nhs111_calls",)
+    series = {s.kind: s for s in chart.series}
+    calls = series["nhs111_calls"]
+    # 24 months shown, the 111 calls imported to the 19th: no point after it, and no zero.
+    assert len(calls.points) == 24 - 5
+    assert max(p.x for p in calls.points) < chart.gaps[0].x
+    assert len(series["ed_attendances"].points) == 24 - 2
+    assert "not yet imported" in chart.description
+    assert "They are not zero." in chart.description
+    assert f"NHS 111 calls are imported to {month(5).day} {month(5):%B %Y}" in chart.description
+
+
+def test_the_activity_page_says_not_yet_imported_in_the_chart_and_the_table_never_zero(
+    data_dir: Path,
+    tmp_path: Path,
+    manager: User,
+    signed_in: Callable[[User], HttpClient],
+    make_client: Callable[..., Client],
+    service: Service,
+) -> None:
+    build_store(data_dir, tmp_path)
+    client = make_client(service, case_manager=manager, nhs_number=NUMBER)
+    page = signed_in(manager).get(reverse("clients:activity", args=[client.pk])).content.decode()
+    svg = page.split('<figure class="hiu-chart', 1)[1].split("</figure>", 1)[0]
+    assert svg.count('class="hiu-chart-not-imported"') == 2
+    assert ">Not yet imported</text>" in svg
+    assert ">Partly imported</text>" in svg
+    assert "Shaded grey: not yet imported" in svg  # the key
+    table = page.split("<caption", 2)[-1]
+    this_month = table.split(f"{month(0):%B %Y}</th>", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split("<", 1)[0] for cell in this_month.split('numeric hiu-not-imported">')[1:]]
+    assert cells == ["Not yet imported"] * 4
+    assert 'numeric">0<' not in this_month
+
+
 def test_the_window_is_24_months_or_from_a_year_before_the_first_episode() -> None:
     today = dt.date(2026, 5, 14)
     assert window(today, None) == (dt.date(2024, 6, 1), dt.date(2026, 5, 1))
@@ -770,8 +858,9 @@ def test_activity_page_draws_the_chart_with_phase_bands_and_the_same_numbers_in_
     assert "<script" not in page.split("<main", 1)[1]
     table = page.split("<caption", 2)[-1]
     row = table.split(f"{month(2):%B %Y}</th>", 1)[1].split("</tr>", 1)[0]
-    cells = [cell.split("<", 1)[0] for cell in row.split('numeric">')[1:]]
-    assert cells == ["3", "1", "0", "1"]
+    cells = [cell.split(">", 1)[1].split("<", 1)[0] for cell in row.split("<td")[1:-1]]
+    # The 111 extract runs only to five months ago: two months ago is not yet imported.
+    assert cells == ["3", "1", "Not yet imported", "1"]
     assert 'scope="col"' in table
     assert 'scope="row"' in table
     assert "Engaged" in row  # the phase at the end of that month

@@ -14,10 +14,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from typer.testing import CliRunner
 
+from hiu.cli import app
 from hiu.report.identifiers import anyone_in
 from hiu.schemas import KINDS
 from hiu.store.store import Store
+from hiu.synth.cli import ending_last_month
 from hiu.synth.names import FAMILY_NAMES, GIVEN_NAMES_ANY, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role, role_of
@@ -32,7 +35,9 @@ from hiu.web.demo.service import DEMO_SERVICE, DEMO_USERS
 from hiu.web.demo.synthetic import DEMO_IMPORTER
 from hiu.web.demo.tasks import OVERDUE_PER_WORKER, RECENT
 from hiu.web.demo.timeline import demo_today
+from hiu.web.diary.models import Booking, Status
 from hiu.web.episodes.models import Episode, HoldingCheck, PhaseChange
+from hiu.web.identification.activity import latest_activity_date
 from hiu.web.identification.models import IdentificationRun
 from hiu.web.meetings.models import Meeting, MeetingKind
 from hiu.web.plans.models import Assessment
@@ -252,3 +257,51 @@ def test_the_demo_caseload_has_a_believable_week_of_tasks(
     rows = WorkerTask.objects.count()
     call_command("demo", synthetic=synthetic, stdout=StringIO())
     assert WorkerTask.objects.count() == rows
+# The demo lives today (issue 18, point 12) --------------------------------------------------
+@pytest.fixture(scope="module")
+def live_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Extracts as `make demo` makes them: no start date given, so they end with the last
+    complete month before today (3,000 adults, one year: a few seconds)."""
+    out = tmp_path_factory.mktemp("live-synthetic")
+    result = CliRunner().invoke(
+        app, ["synth", "--adults", "3000", "--years", "1", "--seed", "11", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_synth_without_a_start_ends_with_the_last_complete_month() -> None:
+    assert ending_last_month(3, dt.date(2026, 12, 7)) == dt.date(2023, 12, 1)
+    assert ending_last_month(1, dt.date(2024, 3, 1)) == dt.date(2023, 3, 1)
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text()
+    demo_synth = next(line for line in makefile.splitlines() if "hiu synth" in line)
+    assert "--start" not in demo_synth  # `make demo` takes the default
+
+
+def test_the_demo_activity_ends_last_month_and_its_caseload_runs_to_this_week(
+    db: object, data_dir: Path, live_synthetic: Path
+) -> None:
+    call_command("demo", synthetic=live_synthetic, stdout=StringIO())
+    today = timezone.localdate()
+    store = Store.in_data_dir(data_dir)
+    latest = latest_activity_date(store)
+    assert latest is not None
+    assert today - dt.timedelta(days=62) <= latest < today.replace(day=1)
+    assert demo_today(store) == today
+
+    service = Service.objects.get(name=DEMO_SERVICE)
+    contacts = Contact.objects.filter(client__service=service)
+    newest = max(timezone.localtime(c.at).date() for c in contacts)
+    assert today - dt.timedelta(days=21) <= newest <= today
+    # Recorded on the day of what it records, never "today" for a contact months ago.
+    assert all(c.created_at == c.at for c in contacts)
+    changes = PhaseChange.objects.filter(episode__client__service=service)
+    assert all(timezone.localtime(c.recorded_at).date() == c.effective_on for c in changes)
+    assert max(c.effective_on for c in changes) <= today
+    # The diary has a working week: bookings still to come, and past ones closed.
+    bookings = Booking.objects.filter(client__service=service)
+    assert bookings.filter(starts_at__date__gte=today, status=Status.BOOKED).exists()
+    assert not bookings.filter(starts_at__date__lt=today, status=Status.BOOKED).exists()
+    assert max(m.held_on for m in Meeting.objects.filter(service=service)) >= today - dt.timedelta(
+        days=31
+    )

@@ -30,6 +30,13 @@ class Mechanism(StrEnum):
     CRISIS = "crisis"
 
 
+def ending_last_month(years: int, today: date | None = None) -> date:
+    """The start of a period of ``years`` that ends with the last complete month before
+    ``today``: the demo's activity then looks like a service's this week, not years ago."""
+    this_month = (today or date.today()).replace(day=1)
+    return this_month.replace(year=this_month.year - years)
+
+
 def _parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -53,15 +60,6 @@ def synth_command(
         int,
         typer.Option(min=1, max=MAX_YEARS, help="Years of activity to simulate."),
     ],
-    start: Annotated[
-        date,
-        typer.Option(
-            parser=_parse_date,
-            metavar="YYYY-MM-DD",
-            help="First day of the simulated period.",
-            show_default=False,
-        ),
-    ],
     seed: Annotated[
         int,
         typer.Option(min=0, help="Random seed: the same seed gives byte-identical files."),
@@ -76,6 +74,18 @@ def synth_command(
             show_default=False,
         ),
     ],
+    start: Annotated[
+        date | None,
+        typer.Option(
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help=(
+                "First day of the simulated period (default: the period ends with the last "
+                "complete month before today, as a live service's latest extracts do)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     true_effect: Annotated[
         float,
         typer.Option(
@@ -127,6 +137,8 @@ def synth_command(
     --mechanism crisis uses a second generator, written apart from the first, to check the
     evaluation on (docs/synth.md). No real person's data is used.
     """
+    if start is None:
+        start = ending_last_month(years)
     if mechanism is Mechanism.CRISIS:
         _synth_crisis(
             CrisisSpec(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("hiu.web.meetings.urls")),
     path("", include("hiu.web.casestudies.urls")),
     path("", include("hiu.web.reports.urls")),
+    path("", include("hiu.web.diary.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

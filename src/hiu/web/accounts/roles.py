@@ -55,6 +55,7 @@ NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.CASE_MANAGER: (
         NavItem("My caseload", "clients:caseload"),
         NavItem("Tasks", "clients:tasks"),
+        NavItem("Diary", "diary:week"),
         NavItem("Visits", "contacts:visits"),
         NavItem("Referrals", "screening:referrals"),
         NavItem("Identification", "identification:runs"),

@@ -53,6 +53,9 @@ class Action(models.TextChoices):
     ISSUE_REPORT = "issue_report", "Issued a service report to commissioners"
     CHANGE_TARGETS = "change_targets", "Changed the service's targets"
     EXPORT_CLIENTS = "export_clients", "Exported the client list"
+    DOWNLOAD_CALENDAR = "download_calendar", "Downloaded a diary week as a calendar file"
+    CHANGE_CALENDAR_FEED = "change_calendar_feed", "Regenerated or revoked a calendar feed"
+    READ_CALENDAR_FEED = "read_calendar_feed", "A calendar app read a private calendar feed"
 
 
 class AppendOnlyError(RuntimeError):

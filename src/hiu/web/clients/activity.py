@@ -13,8 +13,9 @@ by month in Polars (``hiu.store.person_activity.monthly_counts``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from hiu.store.coverage import imported_through
 from hiu.store.person_activity import monthly_counts
 from hiu.store.store import Store
 from hiu.web.episodes.services import add_months
@@ -63,9 +64,27 @@ class MonthlyActivity:
     counts: dict[str, dict[dt.date, int]]
     #: False when the store holds no activity at all (nothing imported yet).
     store_has_activity: bool
+    #: kind -> the day of the latest event the store holds of that kind (across everyone),
+    #: None for a kind never imported. Months after it are not yet imported, not empty.
+    imported_through: dict[str, dt.date | None] = field(default_factory=dict)
 
     def count(self, kind: str, month: dt.date) -> int:
         return self.counts.get(kind, {}).get(month, 0)
+
+    def imported(self, kind: str, month: dt.date) -> bool:
+        """Whether ``month``'s activity of ``kind`` has been imported: the month holding the
+        kind's latest event and every month before it. A month after it would read as zero,
+        which looks like the very fall the service hopes for, so it is shown as not imported."""
+        through = self.imported_through.get(kind)
+        return through is not None and month <= month_start(through)
+
+    def value(self, kind: str, month: dt.date) -> int | None:
+        """The month's count, or None when that month of ``kind`` is not yet imported."""
+        return self.count(kind, month) if self.imported(kind, month) else None
+
+    def missing(self, month: dt.date) -> list[str]:
+        """The kinds (in ``MEASURES`` order) not yet imported for ``month``."""
+        return [kind for kind, _ in MEASURES if not self.imported(kind, month)]
 
     def total(self, kind: str) -> int:
         return sum(self.counts.get(kind, {}).values())
@@ -79,4 +98,9 @@ def monthly_activity(
     counts = monthly_counts(store, nhs_number, first, last)
     if counts is None:
         return MonthlyActivity(months=months, counts={}, store_has_activity=False)
-    return MonthlyActivity(months=months, counts=counts, store_has_activity=True)
+    return MonthlyActivity(
+        months=months,
+        counts=counts,
+        store_has_activity=True,
+        imported_through=imported_through(store),
+    )

@@ -2,9 +2,11 @@
 
 Four lines (one per measure), each with its own colour, dash and marker shape; each phase of
 each episode as a shaded band with its own colour and pattern; intervention start dates as
-numbered vertical lines. This module works out the geometry; ``clients/_activity_chart.jinja``
-writes the SVG. The page repeats every number in a table, for screen readers and for anyone
-who wants the figures.
+numbered vertical lines; months not yet imported as a grey hatched band labelled so, with no
+line drawn across them (a line drawn at zero there would look like the fall in use the service
+hopes for, when the data has simply not arrived). This module works out the geometry;
+``clients/_activity_chart.jinja`` writes the SVG. The page repeats every number in a table,
+for screen readers and for anyone who wants the figures.
 """
 
 from __future__ import annotations
@@ -143,6 +145,24 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Consecutive months with the same kinds not yet imported, from ``first`` to ``last``."""
+
+    x: float
+    width: float
+    first: dt.date
+    last: dt.date
+    #: The kinds not yet imported, in ``MEASURES`` order.
+    kinds: tuple[str, ...]
+    #: Every measure missing: "Not yet imported"; some: "Partly imported".
+    label: str
+
+
+#: The not-yet-imported band: grey, hatched both ways, so it differs from every phase's band.
+GAP_STYLE = BandStyle("#e8edee", "#4c6272", "M0 0L8 8M0 8L8 0M4 0v8")
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float
     label: str
@@ -164,6 +184,8 @@ class Chart(PlotFrame):
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     band_legend: list[LegendBand]
+    gaps: list[Gap]
+    gap_style: BandStyle
     title: str
     description: str
 
@@ -195,7 +217,10 @@ def activity_chart(
     months = activity.months
     first, last = months[0], months[-1]
     slot = PLOT_WIDTH / len(months)
-    peak = max((activity.count(kind, m) for kind, _ in MEASURES for m in months), default=0)
+    peak = max(
+        (activity.value(kind, m) or 0 for kind, _ in MEASURES for m in months),
+        default=0,
+    )
     top_value, step = nice_maximum(peak)
 
     def x_of(day: dt.date) -> float:
@@ -209,11 +234,20 @@ def activity_chart(
     for kind, label in MEASURES:
         style = SERIES_STYLES[kind]
         points = []
+        # One run of the line per stretch of imported months: never across a month not yet
+        # imported, where a line at zero would read as a fall in use.
+        runs: list[list[Point]] = [[]]
         for i, month in enumerate(months):
-            value = activity.count(kind, month)
+            value = activity.value(kind, month)
+            if value is None:
+                if runs[-1]:
+                    runs.append([])
+                continue
             x, y = LEFT + (i + 0.5) * slot, y_of(value)
-            points.append(Point(x, y, value, marker_path(style.marker, x, y)))
-        path = "M" + "L".join(f"{p.x:.1f} {p.y:.1f}" for p in points)
+            point = Point(x, y, value, marker_path(style.marker, x, y))
+            points.append(point)
+            runs[-1].append(point)
+        path = "".join("M" + "L".join(f"{p.x:.1f} {p.y:.1f}" for p in run) for run in runs if run)
         series.append(
             Series(
                 kind,
@@ -259,6 +293,7 @@ def activity_chart(
         for phase in Phase
         if phase.value in present
     ]
+    gaps = not_imported(activity, slot)
     period = f"{first:%B %Y} to {last:%B %Y}"
     title = f"Urgent care activity each month, {period}"
     return Chart(
@@ -274,9 +309,59 @@ def activity_chart(
         x_ticks=x_ticks,
         y_ticks=y_ticks,
         band_legend=band_legend,
+        gaps=gaps,
+        gap_style=GAP_STYLE,
         title=title,
         description=describe(activity, bands, marks, who, period),
     )
+
+
+def not_imported(activity: MonthlyActivity, slot: float) -> list[Gap]:
+    """The months with some kind not yet imported, run by run (a run keeps the same kinds)."""
+    gaps: list[Gap] = []
+    run: list[tuple[int, dt.date]] = []
+    kinds: tuple[str, ...] = ()
+
+    def close() -> None:
+        if run and kinds:
+            (i0, m0), (i1, m1) = run[0], run[-1]
+            label = "Not yet imported" if len(kinds) == len(MEASURES) else "Partly imported"
+            gaps.append(Gap(LEFT + i0 * slot, (i1 - i0 + 1) * slot, m0, m1, kinds, label))
+
+    for i, month in enumerate(activity.months):
+        missing = tuple(activity.missing(month))
+        if missing != kinds:
+            close()
+            run, kinds = [], missing
+        run.append((i, month))
+    close()
+    return gaps
+
+
+def _gap_sentence(activity: MonthlyActivity) -> str:
+    """Which measures are imported to when, and that the months after are not yet imported."""
+    parts = []
+    for kind, _ in MEASURES:
+        through = activity.imported_through.get(kind)
+        name = WORDS[kind][1]
+        if through is None:
+            parts.append(f"{name} have not been imported")
+        elif month_after(through) <= activity.months[-1]:
+            parts.append(
+                f"{name} are imported to {format_date(through)}, "
+                f"so {month_after(through):%B %Y} onwards is not yet imported"
+            )
+    if not parts:
+        return ""
+    return (
+        "Months not yet imported are shaded grey and labelled, with no line drawn: "
+        + "; ".join(parts)
+        + ". They are not zero."
+    )
+
+
+def month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def describe(
@@ -301,6 +386,8 @@ def describe(
     if bands:
         phases = "; ".join(f"{band.label.lower()} from {format_date(band.start)}" for band in bands)
         sentences.append(f"Shaded bands show the phases of support: {phases}.")
+    if gaps := _gap_sentence(activity):
+        sentences.append(gaps)
     if marks:
         started = "; ".join(f"{mark.label} on {format_date(mark.on)}" for mark in marks)
         sentences.append(f"Interventions started: {started}.")

@@ -89,7 +89,7 @@ def last_reached_contact(client: Client) -> Contact | None:
 @dataclass(frozen=True)
 class MonthRow:
     month: dt.date
-    counts: list[int]
+    counts: list[int | None]  # None: that month of that kind is not yet imported
     phase: str  # the phase at the end of the month, or ""
 
     @property
@@ -140,7 +140,7 @@ def activity_page(
         rows.append(
             MonthRow(
                 month=month,
-                counts=[activity.count(kind, month) for kind, _ in MEASURES],
+                counts=[activity.value(kind, month) for kind, _ in MEASURES],
                 phase=_phase_at(spans, month_end),
             )
         )

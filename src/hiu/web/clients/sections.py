@@ -22,6 +22,7 @@ CLIENT_PAGES: tuple[ClientPage, ...] = (
     ClientPage("Tasks", "clients:client_tasks"),
     ClientPage("Episodes", "episodes:client"),
     ClientPage("Contacts and letters", "contacts:client"),
+    ClientPage("Diary", "diary:client"),
     ClientPage("Consent", "plans:consent"),
     ClientPage("Assessment and plans", "plans:client"),
     ClientPage("Interventions", "interventions:client"),

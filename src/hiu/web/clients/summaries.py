@@ -37,7 +37,11 @@ class SummarySection:
 SectionSource = Callable[["Client", dt.date], SummarySection | None]
 
 #: Dotted module paths, in the order the summary shows them, e.g. "hiu.web.plans.summary".
-SOURCES: tuple[str, ...] = ("hiu.web.outcomes.summary", "hiu.web.meetings.summary")
+SOURCES: tuple[str, ...] = (
+    "hiu.web.diary.summary",
+    "hiu.web.outcomes.summary",
+    "hiu.web.meetings.summary",
+)
 
 
 def sections_for(client: Client, today: dt.date) -> list[SummarySection]:

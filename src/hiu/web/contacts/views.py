@@ -38,12 +38,20 @@ from hiu.web.contacts.letters import (
 from hiu.web.contacts.models import LetterKind, Visit
 from hiu.web.contacts.presenters import TEMPLATE_ROLES, VISITING_ROLES, contact_log, visits_page
 from hiu.web.contacts.querysets import letters_visible_to, visits_visible_to
-from hiu.web.contacts.services import check_in, check_out, record_contact
+from hiu.web.contacts.services import Seen, check_in, check_out, record_contact
 from hiu.web.contacts.wording import PLACEHOLDERS
+from hiu.web.diary.services import (
+    booking_to_check_in,
+    check_in_initial,
+    link_visit,
+    visit_checked_out,
+)
 from hiu.web.record_views import bind, open_record, record_form, record_page
 from hiu.web.refused import Refused
 
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+#: What a check-out tells a booked visit: saw the client, or they were not there.
+SAW_THEM = {Seen.YES: True, Seen.NO: False}
 
 
 @role_required(*CASEWORK)
@@ -203,10 +211,13 @@ def visits(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*VISITING_ROLES)
 def check_in_view(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     found = open_record(request, client_id, "visit_check_in")
+    # From a booked home visit in the diary (``?booking=``): the form starts from the booking,
+    # and the visit is kept on it, so checking out closes the booking.
+    booking = booking_to_check_in(request.user, found, request.GET.get("booking"))
 
     def save(form: CheckInForm) -> None:
         data = form.cleaned_data
-        check_in(
+        visit = check_in(
             found,
             by=request.user,
             place=data["place_text"],
@@ -216,10 +227,12 @@ def check_in_view(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             called_ahead=data["called_ahead"],
             request=request,
         )
+        if booking is not None:
+            link_visit(booking, visit)
 
     return record_form(
         request,
-        bind(request, CheckInForm),
+        bind(request, CheckInForm, lambda: check_in_initial(booking)),
         save=save,
         saved="You are checked in. Check out here as soon as you are back safely",
         then=redirect("contacts:visits"),
@@ -230,6 +243,7 @@ def check_in_view(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "contacts/check_in.jinja",
             client_id=found.pk,
             form=form,
+            booking=booking,
         ),
         fallback="back_time",
     )
@@ -262,6 +276,9 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         except Refused as error:
             messages.success(request, str(error))
         else:
+            visit_checked_out(
+                visit, saw_them=SAW_THEM.get(form.cleaned_data["seen"]), by=request.user
+            )
             messages.success(request, "You are checked out. Thank you")
         return redirect("contacts:visits")
     context = {

@@ -9,22 +9,27 @@ leaves what an earlier run made as it is, so running the demo again changes noth
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from hiu.web.accounts.models import Service
+from hiu.web.contacts.models import Contact
 from hiu.web.demo.case_studies import add_case_studies
 from hiu.web.demo.caseload import build_caseload
+from hiu.web.demo.diary import add_bookings
 from hiu.web.demo.meetings import add_meetings
 from hiu.web.demo.screening import add_referrals
 from hiu.web.demo.search import add_search_examples
 from hiu.web.demo.service import CASE_MANAGERS, demo_team, make_demo_service
 from hiu.web.demo.synthetic import cohort_engagement, load_caseload, referral_people
 from hiu.web.demo.tasks import settle_tasks
-from hiu.web.demo.timeline import demo_today
+from hiu.web.demo.timeline import at, demo_today
+from hiu.web.episodes.models import PhaseChange
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus
 from hiu.web.evaluation.services import evaluate_now
 from hiu.web.evaluation.unit_costs import current_costs, latest_table, save_unit_costs
@@ -33,6 +38,8 @@ from hiu.web.identification.schedule import months_before
 from hiu.web.identification.services import default_as_of, make_list_now
 from hiu.web.identification.status import RunStatus
 from hiu.web.imports.files import activity_store
+from hiu.web.meetings.models import Meeting
+from hiu.web.plans.models import Consent
 from hiu.web.screening.models import Referral
 
 #: The demo's earlier list is this many months before its latest, so that the latest one has
@@ -91,9 +98,35 @@ def make_demo_caseload(
     add_meetings(service, team, today)
     add_case_studies(service, team, today)
     add_search_examples(service, team)
+    add_bookings(service, team, timezone.localdate())
+    recorded_when_it_happened(service)
     # Last: the week's tasks read everything above.
     settle_tasks(service, team)
     return counts
+
+
+def recorded_when_it_happened(service: Service) -> None:
+    """The demo's history is made in one go, so every "recorded at" would be the moment the
+    demo was built: a contact on a July day would say it was recorded on 7 December. Each is
+    set to the day of what it records (a contact's time; late afternoon of a phase change, a
+    consent or a meeting), as a team writing up the same day would have it."""
+    contacts = list(Contact.objects.filter(client__service=service))
+    for contact in contacts:
+        contact.created_at = contact.at
+    Contact.objects.bulk_update(contacts, ["created_at"], batch_size=500)
+    changes = list(PhaseChange.objects.filter(episode__client__service=service).order_by("id"))
+    for index, change in enumerate(changes):
+        # Seconds apart in the order they were made: the history's order stays as it was.
+        change.recorded_at = at(change.effective_on, 16) + dt.timedelta(seconds=index % 3600)
+    PhaseChange.objects.bulk_update(changes, ["recorded_at"], batch_size=500)
+    consents = list(Consent.objects.filter(client__service=service))
+    for consent in consents:
+        consent.recorded_at = at(consent.given_on, 16, 30)
+    Consent.objects.bulk_update(consents, ["recorded_at"], batch_size=500)
+    meetings = list(Meeting.objects.filter(service=service))
+    for meeting in meetings:
+        meeting.created_at = at(meeting.held_on, 17)
+    Meeting.objects.bulk_update(meetings, ["created_at"], batch_size=500)
 
 
 def make_demo_evaluation(service: Service) -> EvaluationRun | None:

@@ -22,6 +22,7 @@ from hiu.web.accounts.models import Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Channel, Contact
+from hiu.web.diary.models import Booking, Kind, Status
 from hiu.web.episodes.models import Episode
 from hiu.web.episodes.phases import Phase, WayIn
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
@@ -153,6 +154,33 @@ def make_contact(
         by=by,
         by_username=by.get_username() if by is not None else "",
         note=note,
+    )
+
+
+def make_booking(
+    client: Client,
+    worker: User,
+    *,
+    starts_at: dt.datetime,
+    minutes: int = 60,
+    kind: str = Kind.HOME_VISIT,
+    status: str = Status.BOOKED,
+    location: str = "",
+    escort: User | None = None,
+    **fields: Any,
+) -> Booking:
+    """A diary booking for ``client`` with ``worker``, lasting ``minutes`` from ``starts_at``."""
+    return Booking.objects.create(
+        client=client,
+        worker=worker,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=minutes),
+        location=location,
+        escort=escort,
+        status=status,
+        created_by=fields.pop("created_by", worker),
+        **fields,
     )
 
 

@@ -15,13 +15,21 @@ from hiu.web.identification.activity import latest_activity_date
 #: support, then the 12-week holding phase).
 SUPPORT_DAYS = 90
 HOLDING_DAYS = 84
+#: Synthetic activity ending more than this before today is an old folder: the history ends
+#: with it rather than run on past the data.
+STALE_AFTER_DAYS = 62
 
 
 def demo_today(store: Store) -> dt.date:
-    """The demo's "now": the end of the synthetic activity, or today if that is sooner. Phases
-    are as a team would have them when that data was fresh; tasks still fall due against
-    today."""
-    return min(timezone.localdate(), latest_activity_date(store) or timezone.localdate())
+    """The demo's "now": today. ``make demo`` makes synthetic activity that ends with the last
+    complete month before today, so the caseload's history runs up to this week and its tasks
+    fall due as a working team's do. Synthetic activity that ends earlier (an old folder) only
+    brings the history's end forward to it, so no client is engaged after their data ends."""
+    today = timezone.localdate()
+    latest = latest_activity_date(store)
+    if latest is None or latest >= today - dt.timedelta(days=STALE_AFTER_DAYS):
+        return today
+    return latest
 
 
 def seeded(nhs_number: str, offset: int = 0) -> random.Random:
