@@ -48,7 +48,7 @@ def person_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return NOT_ALLOCATED
     assert isinstance(user, User)
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def phase_label(phase: str | None) -> str:
