@@ -64,6 +64,8 @@ CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA
 CLIENT_PAGES: dict[str, frozenset[Role]] = {
     "clients:activity": CLIENT_RECORD_ROLES,
     "clients:allocate": frozenset({Role.SERVICE_LEAD}),
+    "clients:details_history": CLIENT_RECORD_ROLES,
+    "clients:change_details": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
 }
 # Pages with their own tests elsewhere (sign-in and sign-out in test_sign_in.py; one import's
 # pages, which need an import to exist, in test_imports.py; one identification run's pages,
@@ -73,6 +75,7 @@ COVERED_ELSEWHERE = {
     "accounts:sign_out",
     "accounts:home",
     "clients:detail",
+    "clients:extract_choice",  # POST only: test_client_details.py
     "imports:job",
     "imports:quarantine",
     "imports:batch",
@@ -116,6 +119,7 @@ def test_every_other_page_declares_the_roles_it_lets_in() -> None:
 SEES_LISTS = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
     "clients:detail": CLIENT_RECORD_ROLES,
+    "clients:extract_choice": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
     "imports:job": frozenset({Role.DATA_COORDINATOR}),
     "imports:quarantine": frozenset({Role.DATA_COORDINATOR}),
     "imports:batch": frozenset({Role.DATA_COORDINATOR}),
@@ -331,7 +335,9 @@ def test_client_pages_of_another_service_are_not_found(
     url_name: str,
 ) -> None:
     record = make_client(other_service)
-    methods = ("get", "post") if url_name == "clients:allocate" else ("get",)
+    methods = (
+        ("get", "post") if url_name in {"clients:allocate", "clients:change_details"} else ("get",)
+    )
     for role in CLIENT_PAGES[url_name]:
         for method in methods:
             response = getattr(signed_in(staff[role]), method)(reverse(url_name, args=[record.pk]))

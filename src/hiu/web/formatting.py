@@ -81,7 +81,7 @@ def display_username(username: str | None) -> str:
     when they were saved); the username itself when no such user is left."""
     if not username:
         return "Not recorded"
-    from django.contrib.auth.models import User  # noqa: PLC0415 - formatting loads before apps
+    from django.contrib.auth.models import User  # here: formatting is imported before the apps load
 
     user = (
         User.objects.filter(username=username).only("first_name", "last_name", "username").first()

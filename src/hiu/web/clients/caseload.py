@@ -28,6 +28,7 @@ from hiu.web.clients.querysets import ClientQuerySet
 from hiu.web.episodes.models import Episode, Pathway
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, pathway_for
+from hiu.web.formatting import display_name
 
 #: At this share of the cap a worker is told their caseload is nearly full.
 NEARLY_FULL = 0.9

@@ -26,8 +26,8 @@ from hiu.web.clients.summaries import SummaryRow, SummarySection, sections_for
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode, PhaseChange
 from hiu.web.episodes.phases import Phase
-from hiu.web.organisations.models import organisation_name
 from hiu.web.formatting import format_date, format_datetime, format_nhs_number
+from hiu.web.organisations.models import organisation_name
 
 Row = SummaryRow
 

@@ -25,7 +25,6 @@ from hiu.web.clients.caseload import (
     task_rows,
     team_view,
 )
-from hiu.web.clients.due import tasks_for
 from hiu.web.clients.details import (
     choose,
     current_details,
@@ -33,6 +32,7 @@ from hiu.web.clients.details import (
     extract_person,
     save_details,
 )
+from hiu.web.clients.due import tasks_for
 from hiu.web.clients.forms import (
     AllocateForm,
     DetailsForm,
