@@ -63,3 +63,44 @@ def with_name(code: str, names: dict[str, str]) -> str:
         return ""
     name = names.get(code.strip().upper())
     return f"{name} ({code})" if name else code
+
+
+class OrganisationImport(models.Model):
+    """One load of an ODS file: what it added, updated and rejected."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=200)
+    imported_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Organisation import {self.pk}"
+
+
+class RejectedRow(models.Model):
+    """A row of an ODS file that was not loaded, and why: its row and column are named so the
+    data coordinator can find it in the file. ODS data is public, so the row is kept as read."""
+
+    load = models.ForeignKey(
+        OrganisationImport, on_delete=models.CASCADE, related_name="rejections"
+    )
+    row = models.PositiveIntegerField()
+    column = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-based; None: the row
+    column_name = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=300)
+    text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["load", "row", "id"]
+
+    def __str__(self) -> str:
+        return f"Rejected row {self.row} of import {self.load_id}"
