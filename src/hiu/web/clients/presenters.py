@@ -26,7 +26,12 @@ from hiu.web.clients.summaries import SummaryRow, SummarySection, sections_for
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode, PhaseChange
 from hiu.web.episodes.phases import Phase
-from hiu.web.formatting import format_date, format_datetime, format_nhs_number
+from hiu.web.formatting import (
+    display_username,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+)
 from hiu.web.organisations.models import organisation_name
 
 Row = SummaryRow
@@ -72,7 +77,7 @@ def client_summary(client: Client, today: dt.date) -> ClientSummary:
         contact_rows = [
             Row("When", format_datetime(contact.at)),
             Row("How", contact.get_channel_display()),
-            Row("By", _or(contact.by_username, "Not recorded")),
+            Row("By", display_username(contact.by_username)),
         ]
     recent_views = list(
         AuditEvent.objects.filter(

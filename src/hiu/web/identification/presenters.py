@@ -17,6 +17,7 @@ from hiu.schemas import EMERGENCY_ADMISSION_METHODS, EXTRACTS
 from hiu.store.store import Timeline
 from hiu.web.accounts.models import ListFrequency, Service
 from hiu.web.formatting import (
+    display_username,
     format_count,
     format_date,
     format_datetime,
@@ -83,7 +84,11 @@ def run_url(run: IdentificationRun) -> str:
 def requested_by(run: IdentificationRun) -> str:
     if run.trigger == Trigger.SCHEDULED:
         return "the schedule"
-    return run.requested_by_username or "someone no longer known"
+    return (
+        display_username(run.requested_by_username)
+        if run.requested_by_username
+        else "someone no longer known"
+    )
 
 
 def rule_set_text(name: str, title: str) -> str:

@@ -13,7 +13,10 @@ from django.contrib.auth.models import User
 
 from hiu.outcomes import INSTRUMENTS, Instrument
 from hiu.web.clients.models import Client
-from hiu.web.formatting import format_date
+from hiu.web.formatting import (
+    display_name,
+    format_date,
+)
 from hiu.web.outcomes.chart import TrajectoryChart, score_text, trajectory_chart
 from hiu.web.outcomes.goals import GoalHistory, goal_histories
 from hiu.web.outcomes.history import (
@@ -44,7 +47,7 @@ ONS4_PARTS = {
 def person(user: User | None) -> str:
     if user is None:
         return "Not known"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def headline_words(instrument: Instrument) -> str:

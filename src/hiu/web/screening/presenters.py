@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from hiu.web.clients.models import Sex
 from hiu.web.episodes.phases import Complexity
-from hiu.web.formatting import format_count, format_date, format_datetime, format_nhs_number
+from hiu.web.formatting import (
+    display_username,
+    format_count,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+)
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.presenters import (
     NOT_APPLICABLE,
@@ -194,7 +200,11 @@ class PersonScreeningPage:
 def _decision_rows(decision: ScreeningDecision) -> list[Row]:
     rows = [
         Row("Decision", decision_text(decision)),
-        Row("Decided", f"{format_datetime(decision.decided_at)} by {decision.decided_by_username}"),
+        Row(
+            "Decided",
+            f"{format_datetime(decision.decided_at)} by "
+            + display_username(decision.decided_by_username),
+        ),
     ]
     if decision.list_as_of:
         rows.insert(0, Row("List", f"As of {format_date(decision.list_as_of)}"))
@@ -355,7 +365,8 @@ def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
         ),
         Row(
             "Recorded",
-            f"{format_datetime(referral.created_at)} by {referral.recorded_by_username}",
+            f"{format_datetime(referral.created_at)} by "
+            + display_username(referral.recorded_by_username),
         ),
     ]
     said = []
