@@ -148,7 +148,7 @@ def _practice_name(client: Client) -> str:
     if known:
         return known
     named = current_details(client).gp_practice_name
-    return named or f"GP practice {code}"
+    return named or code
 
 
 @transaction.atomic

@@ -394,9 +394,8 @@ def _words(value: object) -> str:
 
 
 def _admission_method(code: object) -> str:
-    text = _text(code)
-    described = describe("admission_method", text)
-    return f"{described} (emergency)" if text in EMERGENCY_ADMISSION_METHODS else described
+    # The descriptions say which methods are emergencies ("Emergency admission: ...").
+    return describe("admission_method", _text(code))
 
 
 @dataclass(frozen=True)
