@@ -52,6 +52,9 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "identification:runs": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
     "identification:settings": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
     "identification:start": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+    # The organisation table (ODS names for codes): loaded by the data coordinator.
+    "organisations:list": frozenset({Role.DATA_COORDINATOR}),
+    "organisations:upload": frozenset({Role.DATA_COORDINATOR}),
 }
 # Home pages whose access tests are in their app's own file: the commissioner's Reports page
 # (test_reports_access.py). The home test below needs to know who lands on them.
@@ -76,6 +79,7 @@ COVERED_ELSEWHERE = {
     "accounts:home",
     "clients:detail",
     "clients:extract_choice",  # POST only: test_client_details.py
+    "organisations:load",  # needs a load: test_organisations.py
     "imports:job",
     "imports:quarantine",
     "imports:batch",
@@ -120,6 +124,7 @@ SEES_LISTS = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINA
 ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
     "clients:detail": CLIENT_RECORD_ROLES,
     "clients:extract_choice": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
+    "organisations:load": frozenset({Role.DATA_COORDINATOR}),
     "imports:job": frozenset({Role.DATA_COORDINATOR}),
     "imports:quarantine": frozenset({Role.DATA_COORDINATOR}),
     "imports:batch": frozenset({Role.DATA_COORDINATOR}),
