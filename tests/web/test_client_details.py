@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from hiu import contact_formats
 from hiu.ingest.pipeline import import_file
 from hiu.store.store import Store
 from hiu.synth.nhs_number import synthetic_nhs_numbers
@@ -24,53 +23,10 @@ from hiu.web.clients.details import current_details
 from hiu.web.clients.models import Client, ClientDetails, ExtractChoice
 from hiu.web.demo.factories import record_details
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 (NUMBER,) = (str(n) for n in synthetic_nhs_numbers(np.arange(1), 11))
 
 HOSTILE = '<script>alert("x")</script>=HYPERLINK("http://evil.example","x")'
-
-
-# Formats -------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("typed", "digits"),
-    [
-        ("07700 900982", "07700900982"),
-        ("+44 7700 900 982", "07700900982"),
-        ("+44 (0)20 7946 0123", "02079460123"),
-        ("0044 1632 960001", "01632960001"),
-        ("(01632) 960-001", "01632960001"),
-        ("0808 157 0192", "08081570192"),
-    ],
-)
-def test_uk_phone_numbers_are_normalised_to_national_digits(typed: str, digits: str) -> None:
-    assert contact_formats.phone_digits(typed) == digits
-
-
-@pytest.mark.parametrize(
-    "typed", ["", "12345", "7700 900982", "+1 212 555 0100", "07700 9009822", "0770O 900982"]
-)
-def test_what_is_not_a_uk_phone_number_is_refused(typed: str) -> None:
-    with pytest.raises(contact_formats.NotAPhoneNumber):
-        contact_formats.phone_digits(typed)
-
-
-@pytest.mark.parametrize(
-    ("typed", "shown"),
-    [
-        ("sw1a1aa", "SW1A 1AA"),
-        ("  e8  1aa ", "E8 1AA"),
-        ("M1 1AE", "M1 1AE"),
-        ("cr26xh", "CR2 6XH"),
-    ],
-)
-def test_postcodes_are_capitals_with_one_space(typed: str, shown: str) -> None:
-    assert contact_formats.postcode(typed) == shown
-
-
-@pytest.mark.parametrize("typed", ["", "SW1A", "1AA SW1", "SW1A 1AAA", "E8 1A!"])
-def test_what_is_not_a_postcode_is_refused(typed: str) -> None:
-    with pytest.raises(contact_formats.NotAPostcode):
-        contact_formats.postcode(typed)
 
 
 # Changing details ----------------------------------------------------------------------------

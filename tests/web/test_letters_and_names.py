@@ -21,7 +21,7 @@ from hiu.web.demo.factories import make_contact, record_details
 from hiu.web.formatting import display_name, display_username
 from hiu.web.organisations.models import Kind, Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 
 @pytest.fixture

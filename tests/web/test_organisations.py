@@ -21,7 +21,7 @@ from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.organisations.importing import NotAnOdsFile, import_organisations
 from hiu.web.organisations.models import Organisation, OrganisationImport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
 # Shaped as epraccur.csv: 27 columns, every field quoted, no header; dates, status, parent and
 # phone after the postcode. The practices are made up.
