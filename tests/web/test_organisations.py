@@ -4,6 +4,7 @@ then sites and GP practices show their names where codes showed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -18,8 +19,9 @@ from django.urls import reverse
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.identification.presenters import TABLES, Shown
 from hiu.web.organisations.importing import NotAnOdsFile, import_organisations
-from hiu.web.organisations.models import Organisation, OrganisationImport
+from hiu.web.organisations.models import Organisation, OrganisationImport, names_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_engine]
 
@@ -198,3 +200,23 @@ def test_a_clients_gp_practice_shows_its_loaded_name(
     _load(EPRACCUR)
     after = http.get(reverse("clients:detail", args=[record.pk])).content.decode()  # type: ignore[attr-defined]
     assert "THE LAWSON PRACTICE (F84003)" in after
+
+
+def test_the_activity_tables_show_loaded_site_names_and_code_descriptions() -> None:
+    _load(ETS, "site")
+    row = {
+        "site_code": "RQXM1",
+        "arrival_mode": "1048031000000100",
+        "attendance_category": "1",
+        "chief_complaint": "99999999",
+    }
+    shown = Shown(as_of=dt.date(2026, 1, 31), sites=names_for({"RQXM1", "RZK01"}))
+    cells = {heading: cell(row, shown) for heading, cell, _ in TABLES["ed_attendances"][1]}
+    assert cells["Site"] == "HOMERTON UNIVERSITY HOSPITAL (RQXM1)"
+    assert cells["Arrival mode"] == "Emergency road ambulance"
+    assert cells["Category"] == "Unplanned first attendance"
+    assert cells["Chief complaint"] == "99999999 (unknown code)"
+    unloaded = {
+        heading: cell({"site_code": "RZK01"}, shown) for heading, cell, _ in TABLES["admissions"][1]
+    }
+    assert unloaded["Site"] == "RZK01"

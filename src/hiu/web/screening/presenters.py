@@ -25,6 +25,7 @@ from hiu.web.identification.presenters import (
     mark_tag,
     thresholds_text,
 )
+from hiu.web.organisations.models import organisation_name
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.services import Clock, QuarterShare
 
@@ -335,6 +336,14 @@ class ReferralPage:
     confirmation: str
 
 
+def _practice(code: str) -> str:
+    """A GP practice by its loaded name and code, or the code; "Not known" without one."""
+    if not code:
+        return "Not known"
+    name = organisation_name(code)
+    return f"{name} ({code})" if name else code
+
+
 def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
     client = referral.client
     person = [
@@ -343,7 +352,7 @@ def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
         Row("Sex", Sex(client.sex).label if client.sex in Sex.values else client.sex),
         Row("Phone", client.phone or "Not known"),
         Row("Postcode", client.postcode or "Not known"),
-        Row("GP practice", client.gp_practice_code or "Not known"),
+        Row("GP practice", _practice(client.gp_practice_code)),
     ]
     rows = [
         Row("Received", format_datetime(referral.received_at)),
