@@ -47,10 +47,6 @@ class ClientSummary:
     recent_views: list[AuditEvent]
 
 
-def _or(value: str, otherwise: str) -> str:
-    return value or otherwise
-
-
 def client_summary(client: Client, today: dt.date) -> ClientSummary:
     manager = client.case_manager
     identity = [
@@ -82,7 +78,9 @@ def client_summary(client: Client, today: dt.date) -> ClientSummary:
     recent_views = list(
         AuditEvent.objects.filter(
             object_type="client", object_id=str(client.pk), action=Action.VIEW_CLIENT
-        ).order_by("-at", "-id")[:10]
+        )
+        .select_related("actor")  # each view is shown by its viewer's full name
+        .order_by("-at", "-id")[:10]
     )
     return ClientSummary(
         client=client,
