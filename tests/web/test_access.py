@@ -52,6 +52,9 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "identification:runs": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
     "identification:settings": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
     "identification:start": frozenset({Role.SERVICE_LEAD, Role.DATA_COORDINATOR}),
+    # The organisation table (ODS names for codes): loaded by the data coordinator.
+    "organisations:list": frozenset({Role.DATA_COORDINATOR}),
+    "organisations:upload": frozenset({Role.DATA_COORDINATOR}),
 }
 # Home pages whose access tests are in their app's own file: the commissioner's Reports page
 # (test_reports_access.py). The home test below needs to know who lands on them.
@@ -64,6 +67,8 @@ CLIENT_RECORD_ROLES = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA
 CLIENT_PAGES: dict[str, frozenset[Role]] = {
     "clients:activity": CLIENT_RECORD_ROLES,
     "clients:allocate": frozenset({Role.SERVICE_LEAD}),
+    "clients:details_history": CLIENT_RECORD_ROLES,
+    "clients:change_details": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
 }
 TESTED_IN_TASKS_ACCESS: dict[str, frozenset[Role]] = {
     "clients:client_tasks": CLIENT_RECORD_ROLES,
@@ -84,6 +89,8 @@ COVERED_ELSEWHERE = {
     "accounts:sign_out",
     "accounts:home",
     "clients:detail",
+    "clients:extract_choice",  # POST only: test_client_details.py
+    "organisations:load",  # needs a load: test_organisations.py
     "imports:job",
     "imports:quarantine",
     "imports:batch",
@@ -136,6 +143,8 @@ def test_every_other_page_declares_the_roles_it_lets_in() -> None:
 SEES_LISTS = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 ROLES_OF_PAGES_TESTED_ELSEWHERE: dict[str, frozenset[Role]] = {
     "clients:detail": CLIENT_RECORD_ROLES,
+    "clients:extract_choice": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER}),
+    "organisations:load": frozenset({Role.DATA_COORDINATOR}),
     "imports:job": frozenset({Role.DATA_COORDINATOR}),
     "imports:quarantine": frozenset({Role.DATA_COORDINATOR}),
     "imports:batch": frozenset({Role.DATA_COORDINATOR}),
@@ -352,7 +361,9 @@ def test_client_pages_of_another_service_are_not_found(
     url_name: str,
 ) -> None:
     record = make_client(other_service)
-    methods = ("get", "post") if url_name == "clients:allocate" else ("get",)
+    methods = (
+        ("get", "post") if url_name in {"clients:allocate", "clients:change_details"} else ("get",)
+    )
     for role in CLIENT_PAGES[url_name]:
         for method in methods:
             response = getattr(signed_in(staff[role]), method)(reverse(url_name, args=[record.pk]))

@@ -54,6 +54,12 @@ PAGES: dict[str, Page] = {
         post=True,
         post_audit=(Action.CHANGE_SERVICE_SETTINGS, "letter_template"),
     ),
+    "contacts:service_contact": Page(
+        frozenset({Role.SERVICE_LEAD}),
+        None,
+        post=True,
+        post_audit=(Action.CHANGE_SERVICE_SETTINGS, "service_contact"),
+    ),
     "contacts:visits": Page(VISITING, None),
     "contacts:check_in": Page(
         VISITING, "client", post=True, post_audit=(Action.UPDATE_CLIENT, "visit_check_in")
@@ -147,6 +153,8 @@ def _valid_post(name: str) -> dict[str, Any]:
         return {"place": "home", "back_time": back_time, "escort": "no", "risk_note": "None known"}
     if name == "contacts:check_out":
         return {"seen": "none"}
+    if name == "contacts:service_contact":
+        return {"town": "Northgate", "postcode": "e8 1dy", "phone": "020 7946 0321"}
     raise AssertionError(name)
 
 

@@ -257,6 +257,8 @@ def test_the_demo_caseload_has_a_believable_week_of_tasks(
     rows = WorkerTask.objects.count()
     call_command("demo", synthetic=synthetic, stdout=StringIO())
     assert WorkerTask.objects.count() == rows
+
+
 # The demo lives today (issue 18, point 12) --------------------------------------------------
 @pytest.fixture(scope="module")
 def live_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:

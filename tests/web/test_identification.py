@@ -522,7 +522,7 @@ def test_a_persons_activity_shows_each_kind_newest_first_and_monthly_counts(
     assert page.index("14 January 2025, 10:30am") < page.index("10 January 2025, 10:30am")
     assert "12 January 2025, 10:05pm" in page  # the ambulance incident
     assert "See and convey" in page
-    assert "21 (emergency)" in page
+    assert "Emergency admission: Emergency Care Department or acute or emergency dental" in page
     months = page.split("Activity each month", 1)[1].split("</table>", 1)[0]
     january_row = months.split("January 2025</th>", 1)[1].split("</tr>", 1)[0]
     assert [cell.split(">")[-1] for cell in january_row.split("</td>")[:4]] == ["5", "1", "1", "1"]

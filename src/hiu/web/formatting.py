@@ -60,3 +60,30 @@ def format_size(size_bytes: int) -> str:
 def format_count(value: int | None) -> str:
     """Whole numbers with thousands separators, as the NHS.UK style guide writes them."""
     return "" if value is None else f"{value:,}"
+
+
+def display_name(user: object) -> str:
+    """How every page names a person: "Sam Carter" (given name, family name), or the username
+    when no name has been recorded. ``None`` is "Not recorded"."""
+    if user is None:
+        return "Not recorded"
+    first = str(getattr(user, "first_name", "") or "").strip()
+    last = str(getattr(user, "last_name", "") or "").strip()
+    full = f"{first} {last}".strip()
+    if full:
+        return full
+    username = getattr(user, "username", None)
+    return str(username) if username else "Not recorded"
+
+
+def display_username(username: str | None) -> str:
+    """The full name of the user with this username (entries keep the username as it was
+    when they were saved); the username itself when no such user is left."""
+    if not username:
+        return "Not recorded"
+    from django.contrib.auth.models import User  # here: formatting is imported before the apps load
+
+    user = (
+        User.objects.filter(username=username).only("first_name", "last_name", "username").first()
+    )
+    return display_name(user) if user is not None else username

@@ -16,6 +16,8 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from hiu.web.accounts.roles import navigation_for, role_of
 from hiu.web.formatting import (
+    display_name,
+    display_username,
     format_count,
     format_date,
     format_datetime,
@@ -53,5 +55,9 @@ def environment(**options: Any) -> Environment:
         datetime=format_datetime,
         filesize=format_size,
         count=format_count,
+        # People by their full names, in one format: ``user | person`` for a user,
+        # ``entry.by_username | person_named`` for a username kept on an entry.
+        person=display_name,
+        person_named=display_username,
     )
     return env

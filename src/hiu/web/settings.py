@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hiu.web.casestudies",
     "hiu.web.reports",
     "hiu.web.diary",
+    "hiu.web.organisations",
     # Not production code: the demo service and the factories the tests share. No other app
     # imports it; it holds the `demo` command.
     "hiu.web.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("hiu.web.casestudies.urls")),
     path("", include("hiu.web.reports.urls")),
     path("", include("hiu.web.diary.urls")),
+    path("", include("hiu.web.organisations.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

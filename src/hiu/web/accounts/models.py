@@ -34,12 +34,28 @@ class Service(models.Model):
     list_frequency = models.CharField(
         max_length=20, choices=ListFrequency.choices, default=ListFrequency.ON_DEMAND
     )
+    # How clients and GPs reach the service: printed on every letter (hiu.web.contacts.letters)
+    # and kept by the lead on the letters' "Service contact details" page.
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [
+            line
+            for line in (self.address_line_1, self.address_line_2, self.town, self.postcode)
+            if line
+        ]
 
 
 class StaffProfile(models.Model):

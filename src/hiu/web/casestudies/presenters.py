@@ -10,7 +10,11 @@ from django.urls import reverse
 
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.services import may_change
-from hiu.web.formatting import format_date
+from hiu.web.formatting import (
+    display_name,
+    display_username,
+    format_date,
+)
 
 SHAREABLE = "Shareable — consent recorded"
 WAITING = "Shareable — waiting for consent"
@@ -38,8 +42,12 @@ def status_of(case_study: CaseStudy) -> Status:
 def author(case_study: CaseStudy) -> str:
     user = case_study.written_by
     if user is not None:
-        return user.get_full_name() or user.get_username()
-    return case_study.written_by_username or "Not known"
+        return display_name(user)
+    return (
+        display_username(case_study.written_by_username)
+        if case_study.written_by_username
+        else "Not known"
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from hiu.web.clients.querysets import ClientQuerySet
 from hiu.web.episodes.models import Episode, Pathway
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, pathway_for
+from hiu.web.formatting import display_name
 
 
 class WorkItemLike(Protocol):
@@ -60,7 +61,7 @@ def person_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return NOT_ALLOCATED
     assert isinstance(user, User)
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def phase_label(phase: str | None) -> str:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
 
+from hiu import contact_formats
 from hiu.web.clients.caseload import Load, person_name
+from hiu.web.clients.details import EXTRACT_FIELDS, Details, Phone
+from hiu.web.clients.models import ContactMethod, DetailsSource, MessagesOk, PhoneLabel
 from hiu.web.clients.search import Search, SearchNotUnderstood, parse_search
 from hiu.web.formatting import format_date
 from hiu.web.forms import DateField
+
+#: An ODS code of a GP practice: a letter and five digits (E85001), or the few longer forms.
+GP_PRACTICE_CODE = re.compile(r"[A-Z][A-Z0-9]{2,7}")
 
 
 class SearchForm(forms.Form):
@@ -265,3 +272,179 @@ class ClientFilterForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", blank), *choices]
+
+
+def _text(max_length: int, what: str) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        error_messages={"max_length": f"{what} must be {max_length} characters or fewer"},
+    )
+
+
+#: How many phone numbers the details form offers.
+PHONE_SLOTS = 3
+
+
+class DetailsForm(forms.Form):
+    """A client's details: every field optional; phone numbers and postcodes must be real."""
+
+    preferred_name = _text(100, "The preferred name")
+    pronouns = _text(40, "The pronouns")
+    address_line_1 = _text(100, "Address line 1")
+    address_line_2 = _text(100, "Address line 2")
+    town = _text(100, "The town or city")
+    postcode = _text(10, "The postcode")
+    preferred_method = forms.ChoiceField(
+        required=False,
+        choices=ContactMethod.choices,
+        error_messages={"invalid_choice": "Select how they prefer to be contacted"},
+    )
+    best_times = _text(200, "The best times")
+    messages_ok = forms.ChoiceField(
+        required=False,
+        choices=MessagesOk.choices,
+        error_messages={"invalid_choice": "Select whether it is safe to leave a message"},
+    )
+    gp_practice_code = _text(10, "The GP practice code")
+    gp_practice_name = _text(200, "The GP practice name")
+    carer_name = _text(200, "The name")
+    carer_relationship = _text(100, "The relationship")
+    carer_phone = _text(30, "The phone number")
+    interpreter_needed = forms.BooleanField(required=False)
+    interpreter_language = _text(100, "The language")
+    reason = _text(500, "The reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for slot in range(1, PHONE_SLOTS + 1):
+            self.fields[f"phone_{slot}"] = _text(30, "The phone number")
+            self.fields[f"phone_{slot}_label"] = forms.ChoiceField(
+                required=False,
+                choices=PhoneLabel.choices,
+                error_messages={"invalid_choice": "Select what kind of number it is"},
+            )
+            self.fields[f"phone_{slot}_messages"] = forms.BooleanField(required=False)
+
+    def phone_slots(self) -> list[tuple[int, Any, Any, Any]]:
+        return [
+            (
+                slot,
+                self[f"phone_{slot}"],
+                self[f"phone_{slot}_label"],
+                self[f"phone_{slot}_messages"],
+            )
+            for slot in range(1, PHONE_SLOTS + 1)
+        ]
+
+    def _phone(self, name: str) -> str:
+        text = " ".join(str(self.cleaned_data.get(name) or "").split())
+        if text:
+            try:
+                contact_formats.phone_digits(text)
+            except contact_formats.NotAPhoneNumber:
+                raise forms.ValidationError(
+                    f"Enter a UK phone number, {contact_formats.PHONE_EXAMPLE}"
+                ) from None
+        return text
+
+    def clean_carer_phone(self) -> str:
+        return self._phone("carer_phone")
+
+    def clean_postcode(self) -> str:
+        text = str(self.cleaned_data.get("postcode") or "")
+        if not text.strip():
+            return ""
+        try:
+            return contact_formats.postcode(text)
+        except contact_formats.NotAPostcode:
+            raise forms.ValidationError(
+                f"Enter a real postcode, {contact_formats.POSTCODE_EXAMPLE}"
+            ) from None
+
+    def clean_gp_practice_code(self) -> str:
+        code = "".join(str(self.cleaned_data.get("gp_practice_code") or "").upper().split())
+        if code and not GP_PRACTICE_CODE.fullmatch(code):
+            raise forms.ValidationError("Enter a GP practice code, like E85001")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for slot in range(1, PHONE_SLOTS + 1):
+            name = f"phone_{slot}"
+            if name in cleaned:
+                try:
+                    cleaned[name] = self._phone(name)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        if (
+            cleaned.get("interpreter_needed")
+            and not str(cleaned.get("interpreter_language") or "").strip()
+        ):
+            self.add_error(
+                "interpreter_language", "Enter the language they need an interpreter for"
+            )
+        return cleaned
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        phones = tuple(
+            Phone(
+                data.get(f"phone_{slot}_label") or PhoneLabel.MOBILE,
+                data[f"phone_{slot}"],
+                bool(data.get(f"phone_{slot}_messages")),
+            )
+            for slot in range(1, PHONE_SLOTS + 1)
+            if data.get(f"phone_{slot}")
+        )
+        text = {
+            name: " ".join(str(data.get(name) or "").split())
+            for name in (
+                "preferred_name",
+                "pronouns",
+                "address_line_1",
+                "address_line_2",
+                "town",
+                "best_times",
+                "gp_practice_name",
+                "carer_name",
+                "carer_relationship",
+            )
+        }
+        needed = bool(data.get("interpreter_needed"))
+        return Details(
+            phones=phones,
+            postcode=data.get("postcode", ""),
+            messages_ok=data.get("messages_ok") or "",
+            preferred_method=data.get("preferred_method") or "",
+            gp_practice_code=data.get("gp_practice_code", ""),
+            carer_phone=data.get("carer_phone", ""),
+            interpreter_needed=needed,
+            interpreter_language=(
+                " ".join(str(data.get("interpreter_language") or "").split()) if needed else ""
+            ),
+            **text,
+        )
+
+
+def details_initial(details: Details) -> dict[str, Any]:
+    """The form filled with the current details."""
+    initial: dict[str, Any] = {
+        name: getattr(details, name) for name in Details.__dataclass_fields__ if name != "phones"
+    }
+    for slot, phone in enumerate(details.phones[:PHONE_SLOTS], start=1):
+        initial[f"phone_{slot}"] = phone.number
+        initial[f"phone_{slot}_label"] = phone.label
+        initial[f"phone_{slot}_messages"] = phone.messages_ok
+    return initial
+
+
+class ExtractChoiceForm(forms.Form):
+    field = forms.ChoiceField(choices=[(name, label) for name, label in EXTRACT_FIELDS])
+    keep = forms.ChoiceField(
+        choices=DetailsSource.choices,
+        error_messages={
+            "required": "Choose which to keep",
+            "invalid_choice": "Choose which to keep",
+        },
+    )

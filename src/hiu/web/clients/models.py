@@ -53,6 +53,9 @@ class Client(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.NOT_KNOWN)
     postcode = models.CharField(max_length=8, blank=True)
     phone = models.CharField(max_length=20, blank=True)
+    # Every current phone number's digits in national form, space separated (``07700900982
+    # 02079460123``): what a search by phone looks in. Kept by ``details.save_details``.
+    phone_digits = models.CharField(max_length=200, blank=True, db_index=True)
     gp_practice_code = models.CharField("GP practice", max_length=10, blank=True)
     way_in = models.CharField(max_length=20, choices=WayIn.choices, default=WayIn.IDENTIFIED)
     case_manager = models.ForeignKey(
@@ -199,3 +202,110 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"Allocation {self.pk}"
+
+
+class MessagesOk(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "", "Not asked"
+
+
+class ContactMethod(models.TextChoices):
+    NOT_ASKED = "", "No preference recorded"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    VISIT = "visit", "Visit in person"
+
+
+class PhoneLabel(models.TextChoices):
+    MOBILE = "mobile", "Mobile"
+    HOME = "home", "Home"
+    WORK = "work", "Work"
+    OTHER = "other", "Other"
+
+
+class DetailsSource(models.TextChoices):
+    SERVICE = "service", "Recorded by the service"
+    EXTRACT = "extract", "Taken from the extract"
+
+
+class ClientDetails(models.Model):
+    """One version of how to reach and support a client. A change is a new version (never an
+    edit), so the history shows who changed what, and when; the latest is the current one."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="details_versions")
+    number = models.PositiveIntegerField()
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    best_times = models.CharField(max_length=200, blank=True)
+    messages_ok = models.CharField(
+        "safe to leave a message", max_length=3, choices=MessagesOk.choices, blank=True
+    )
+    preferred_method = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
+    gp_practice_code = models.CharField("GP practice code", max_length=10, blank=True)
+    gp_practice_name = models.CharField("GP practice", max_length=200, blank=True)
+    carer_name = models.CharField("next of kin or carer", max_length=200, blank=True)
+    carer_relationship = models.CharField(max_length=100, blank=True)
+    carer_phone = models.CharField(max_length=30, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    source = models.CharField(
+        max_length=10, choices=DetailsSource.choices, default=DetailsSource.SERVICE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["client", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "number"], name="one_details_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Details {self.number} of client {self.client_id}"
+
+
+class PhoneNumber(models.Model):
+    """A phone number of one version of a client's details."""
+
+    details = models.ForeignKey(ClientDetails, on_delete=models.CASCADE, related_name="phones")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=10, choices=PhoneLabel.choices, default=PhoneLabel.MOBILE)
+    number = models.CharField(max_length=30)
+    phone_digits = models.CharField(max_length=15)
+    messages_ok = models.BooleanField("safe to leave a message", default=False)
+
+    class Meta:
+        ordering = ["details", "position"]
+
+    def __str__(self) -> str:
+        return f"Phone {self.position} of {self.details}"
+
+
+class ExtractChoice(models.Model):
+    """A worker's choice between the extract's value of a detail and the service's: kept so the
+    same difference is not asked about again (a new extract value is)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="extract_choices")
+    field = models.CharField(max_length=30)
+    extract_value = models.CharField(max_length=200)
+    kept = models.CharField(max_length=10, choices=DetailsSource.choices)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["client", "-chosen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Extract choice {self.pk}"

@@ -5,18 +5,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from hiu.store.store import Store
 from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.activity import MEASURES, MonthlyActivity, monthly_activity, window
 from hiu.web.clients.caseload import complexity_label, person_name, phase_label
 from hiu.web.clients.chart import Chart, PhaseSpan, activity_chart, phase_spans
-from hiu.web.clients.models import Client
+from hiu.web.clients.details import (
+    FIELDS,
+    Details,
+    Difference,
+    current_details,
+    current_version,
+    extract_differences,
+    history,
+)
+from hiu.web.clients.models import Client, ClientDetails, ContactMethod, MessagesOk
 from hiu.web.clients.summaries import SummaryRow, SummarySection, sections_for
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode, PhaseChange
 from hiu.web.episodes.phases import Phase
-from hiu.web.formatting import format_date, format_datetime, format_nhs_number
+from hiu.web.formatting import (
+    display_username,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+)
+from hiu.web.organisations.models import organisation_name
 
 Row = SummaryRow
 
@@ -31,19 +47,12 @@ class ClientSummary:
     recent_views: list[AuditEvent]
 
 
-def _or(value: str, otherwise: str) -> str:
-    return value or otherwise
-
-
 def client_summary(client: Client, today: dt.date) -> ClientSummary:
     manager = client.case_manager
     identity = [
         Row("NHS number", format_nhs_number(client.nhs_number)),
         Row("Date of birth", f"{format_date(client.date_of_birth)} (aged {client.age_on(today)})"),
         Row("Sex", client.get_sex_display()),
-        Row("Postcode", _or(client.postcode, "Not recorded")),
-        Row("Phone", _or(client.phone, "Not recorded")),
-        Row("GP practice", _or(client.gp_practice_code, "Not recorded")),
         Row("Case manager", person_name(manager)),
     ]
     episode = client.episodes.exclude(phase=Phase.CLOSED).first()
@@ -64,12 +73,14 @@ def client_summary(client: Client, today: dt.date) -> ClientSummary:
         contact_rows = [
             Row("When", format_datetime(contact.at)),
             Row("How", contact.get_channel_display()),
-            Row("By", _or(contact.by_username, "Not recorded")),
+            Row("By", display_username(contact.by_username)),
         ]
     recent_views = list(
         AuditEvent.objects.filter(
             object_type="client", object_id=str(client.pk), action=Action.VIEW_CLIENT
-        ).order_by("-at", "-id")[:10]
+        )
+        .select_related("actor")  # each view is shown by its viewer's full name
+        .order_by("-at", "-id")[:10]
     )
     return ClientSummary(
         client=client,
@@ -176,3 +187,95 @@ def allocation_history(client: Client) -> list[AllocationRow]:
         )
         for a in client.allocations.select_related("case_manager", "previous", "by")
     ]
+
+
+# Contact details -----------------------------------------------------------------------------
+NOT_RECORDED = "Not recorded"
+
+
+def practice_label(code: str, name: str) -> str:
+    """A GP practice as people know it: its name (from the organisations the service loaded,
+    else as recorded), with its ODS code."""
+    known = organisation_name(code) if code else ""
+    shown = known or name
+    if shown and code:
+        return f"{shown} ({code})"
+    return shown or code or NOT_RECORDED
+
+
+def detail_rows(details: Details) -> list[Row]:
+    """Every detail of a version, in the order of ``details.FIELDS``."""
+    phones = "; ".join(
+        f"{phone.number} ({phone.label}"
+        + (", safe to leave a message" if phone.messages_ok else "")
+        + ")"
+        for phone in details.phones
+    )
+    address = ", ".join(
+        part
+        for part in (details.address_line_1, details.address_line_2, details.town, details.postcode)
+        if part
+    )
+    carer = ", ".join(
+        part
+        for part in (details.carer_name, details.carer_relationship, details.carer_phone)
+        if part
+    )
+    if details.interpreter_needed:
+        interpreter = f"Needed: {details.interpreter_language}"
+    else:
+        interpreter = "Not needed"
+    values = {
+        "preferred_name": details.preferred_name,
+        "pronouns": details.pronouns,
+        "phones": phones,
+        "address": address,
+        "preferred_method": ContactMethod(details.preferred_method).label
+        if details.preferred_method
+        else "",
+        "best_times": details.best_times,
+        "messages_ok": MessagesOk(details.messages_ok).label if details.messages_ok else "",
+        "gp_practice": practice_label(details.gp_practice_code, details.gp_practice_name),
+        "carer": carer,
+        "interpreter": interpreter,
+    }
+    return [Row(label, values[name] or NOT_RECORDED) for name, label in FIELDS]
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    rows: list[Row]
+    version: ClientDetails | None  # None: as the record was made, never changed
+    differences: list[Difference]
+
+
+def contact_details(client: Client, person: dict[str, Any] | None) -> ContactDetails:
+    """The overview's details: the current version, and where the extract says otherwise."""
+    return ContactDetails(
+        rows=detail_rows(current_details(client)),
+        version=current_version(client),
+        differences=extract_differences(client, person),
+    )
+
+
+@dataclass(frozen=True)
+class DetailsVersionRow:
+    version: ClientDetails
+    by: str
+    changed: str  # the labels of what changed, in words
+    rows: list[Row]
+
+
+def details_history_rows(client: Client) -> list[DetailsVersionRow]:
+    labels = dict(FIELDS)
+    rows = []
+    for version, details, changed in history(client):
+        rows.append(
+            DetailsVersionRow(
+                version=version,
+                by=person_name(version.recorded_by),
+                changed=", ".join(labels[name] for name in changed) or "Nothing",
+                rows=detail_rows(details),
+            )
+        )
+    return rows

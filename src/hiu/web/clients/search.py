@@ -88,7 +88,9 @@ class Search:
             assert self.date_of_birth is not None
             return clients.filter(date_of_birth=self.date_of_birth)
         if self.kind == SearchKind.PHONE:
-            return clients.filter(phone_key=self.key)
+            # The first number (``phone_key``) or any current number of the client's details
+            # (``phone_digits``: each number's national digits, space separated).
+            return clients.filter(Q(phone_key=self.key) | Q(phone_digits__contains=self.key))
         if self.kind == SearchKind.POSTCODE:
             return clients.annotate(
                 postcode_key=Replace(Upper("postcode"), Value(" "), Value(""))

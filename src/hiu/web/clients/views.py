@@ -3,12 +3,14 @@ changes from services, and every read of a record is audited (``record.client_to
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from hiu.web.accounts.models import Service
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required, service_of
@@ -24,7 +26,22 @@ from hiu.web.clients.caseload import (
     task_kinds,
     team_view,
 )
-from hiu.web.clients.forms import AllocateForm, ClientFilterForm, SearchForm, TaskFilterForm
+from hiu.web.clients.details import (
+    choose,
+    current_details,
+    extract_differences,
+    extract_person,
+    save_details,
+)
+from hiu.web.clients.forms import (
+    AllocateForm,
+    ClientFilterForm,
+    DetailsForm,
+    ExtractChoiceForm,
+    SearchForm,
+    TaskFilterForm,
+    details_initial,
+)
 from hiu.web.clients.listing import (
     ClientFilter,
     alert_choices,
@@ -35,18 +52,27 @@ from hiu.web.clients.listing import (
     filtered,
     phase_choices,
 )
-from hiu.web.clients.models import Client
-from hiu.web.clients.presenters import activity_page, allocation_history, client_summary
-from hiu.web.clients.record import client_to_read, record_header
+from hiu.web.clients.models import Client, DetailsSource
+from hiu.web.clients.presenters import (
+    activity_page,
+    allocation_history,
+    client_summary,
+    contact_details,
+    details_history_rows,
+)
+from hiu.web.clients.record import client_to_change, client_to_read, record_header
 from hiu.web.clients.search import search_clients
 from hiu.web.clients.services import allocate
 from hiu.web.clients.tasks import by_worker, work_for, work_of, worklist
 from hiu.web.imports.files import activity_store
 from hiu.web.interventions.marks import intervention_marks
 from hiu.web.record_views import bind, open_record, record_form, record_page
+from hiu.web.refused import Refused
 
 PAGE_SIZE = 25
 CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
+# Who keeps a client's details: the people who phone and visit them.
+CHANGE_DETAILS = (Role.SERVICE_LEAD, Role.CASE_MANAGER)
 
 
 def _own_service(request: AuthenticatedHttpRequest) -> Service:
@@ -247,6 +273,8 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         "summary": client_summary(client, timezone.localdate()),
         "history": allocation_history(client),
         "may_allocate": has_role(request.user, Role.SERVICE_LEAD),
+        "details": contact_details(client, extract_person(activity_store(), client.nhs_number)),
+        "can_change_details": has_role(request.user, *CHANGE_DETAILS),
     }
     return render(request, "clients/detail.jinja", context)
 
@@ -258,3 +286,63 @@ def client_activity(request: AuthenticatedHttpRequest, client_id: int) -> HttpRe
     page = activity_page(client, activity_store(), today, intervention_marks(client))
     context = {"client": client, "header": record_header(request, client, "activity"), "page": page}
     return render(request, "clients/activity.jinja", context)
+
+
+@role_required(*CHANGE_DETAILS)
+def change_details(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = open_record(request, client_id, "change_details")
+    return record_form(
+        request,
+        bind(request, DetailsForm, lambda: details_initial(current_details(client))),
+        save=lambda form: save_details(
+            client,
+            form.details(),
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            request=request,
+        ),
+        saved=f"{client.full_name}'s details are saved",
+        then=redirect("clients:detail", client_id=client.pk),
+        show=lambda form: record_page(
+            request,
+            client,
+            "change_details",
+            "clients/change_details.jinja",
+            client=client,
+            form=form,
+        ),
+    )
+
+
+@role_required(*CASEWORK)
+def details_history(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_read(request, client_id, page="details_history")
+    context = {
+        "client": client,
+        "header": record_header(request, client, "details_history"),
+        "versions": details_history_rows(client),
+    }
+    return render(request, "clients/details_history.jinja", context)
+
+
+@role_required(*CHANGE_DETAILS)
+@require_POST
+def extract_choice(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_to_change(request, client_id)
+    form = ExtractChoiceForm(request.POST)
+    if form.is_valid():
+        person = extract_person(activity_store(), client.nhs_number)
+        found = {d.field: d for d in extract_differences(client, person)}
+        difference = found.get(form.cleaned_data["field"])
+        if difference is None:
+            messages.info(request, "The extract and the record now agree: nothing to choose")
+        else:
+            keep = form.cleaned_data["keep"]
+            try:
+                choose(client, difference, keep=keep, by=request.user, request=request)
+            except Refused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                kept = "the extract's" if keep == DetailsSource.EXTRACT else "the service's"
+                messages.success(request, f"{difference.label}: {kept} is kept")
+    return redirect("clients:detail", client_id=client.pk)

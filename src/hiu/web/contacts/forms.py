@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from hiu import contact_formats
 from hiu.web.contacts.letters import template_problems
 from hiu.web.contacts.models import HOME, NEUTRAL_PREFIX, Channel, LetterKind
 from hiu.web.contacts.services import MAX_DURATION_MINUTES, Seen
@@ -210,3 +211,56 @@ class VisitAmendForm(forms.Form):
 class NothingToAmendForm(forms.Form):
     """A kind whose entries are kept as made (a letter): corrected only by marking it entered
     in error."""
+
+
+def _optional(max_length: int, what: str) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        error_messages={"max_length": f"{what} must be {max_length} characters or fewer"},
+    )
+
+
+class ServiceContactForm(forms.Form):
+    """The service's address, phone and email as letters print them."""
+
+    address_line_1 = _optional(100, "Address line 1")
+    address_line_2 = _optional(100, "Address line 2")
+    town = _optional(100, "The town or city")
+    postcode = _optional(10, "The postcode")
+    phone = _optional(30, "The phone number")
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+
+    def clean_postcode(self) -> str:
+        text = str(self.cleaned_data.get("postcode") or "")
+        if not text.strip():
+            return ""
+        try:
+            return contact_formats.postcode(text)
+        except contact_formats.NotAPostcode:
+            raise forms.ValidationError(
+                f"Enter a real postcode, {contact_formats.POSTCODE_EXAMPLE}"
+            ) from None
+
+    def clean_phone(self) -> str:
+        text = " ".join(str(self.cleaned_data.get("phone") or "").split())
+        if text:
+            try:
+                contact_formats.phone_digits(text)
+            except contact_formats.NotAPhoneNumber:
+                raise forms.ValidationError(
+                    f"Enter a UK phone number, {contact_formats.PHONE_EXAMPLE}"
+                ) from None
+        return text
+
+    def values(self) -> dict[str, str]:
+        return {
+            name: " ".join(str(self.cleaned_data.get(name) or "").split())
+            for name in ("address_line_1", "address_line_2", "town", "postcode", "phone", "email")
+        }

@@ -8,6 +8,8 @@ still allowed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
@@ -16,6 +18,7 @@ from django.utils import timezone
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
+from hiu.web.clients.details import current_details
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import (
     NO_CONTACT_KINDS,
@@ -29,8 +32,10 @@ from hiu.web.contacts.models import (
 )
 from hiu.web.contacts.querysets import open_episode_of
 from hiu.web.contacts.wording import DEFAULTS, fill, placeholder_problem
-from hiu.web.formatting import format_date, format_nhs_number
+from hiu.web.formatting import display_name, format_date, format_nhs_number
+from hiu.web.organisations.models import Organisation, organisation_name
 from hiu.web.plans.models import sharing_stopped_on
+from hiu.web.refused import Refused
 
 
 class LetterRefused(Exception):
@@ -124,12 +129,26 @@ def placeholder_values(client: Client, by: User) -> dict[str, str]:
         "client_given_name": client.given_name,
         "date_of_birth": format_date(client.date_of_birth),
         "nhs_number": format_nhs_number(client.nhs_number),
-        "gp_practice": client.gp_practice_code or "your GP practice",
-        "worker_name": worker.get_full_name() or worker.get_username(),
+        "gp_practice": _practice_name(client) or "your GP practice",
+        "worker_name": display_name(worker),
         "service_name": client.service.name,
+        "service_phone": client.service.phone or "the number at the top of this letter",
+        "service_address": ", ".join(client.service.address_lines) or client.service.name,
         "today": format_date(timezone.localdate()),
         "phase": episode.get_phase_display().lower() if episode else "not currently supported",
     }
+
+
+def _practice_name(client: Client) -> str:
+    """The client's GP practice by name where the service knows it, else its code."""
+    code = client.gp_practice_code
+    if not code:
+        return ""
+    known = organisation_name(code)
+    if known:
+        return known
+    named = current_details(client).gp_practice_name
+    return named or code
 
 
 @transaction.atomic
@@ -197,3 +216,61 @@ def make_no_contact_letters(
         except LetterRefused as error:
             refused.append(str(error))
     return letters, refused
+
+
+# The service's own contact details, printed on every letter ----------------------------------
+SERVICE_CONTACT_FIELDS = ("address_line_1", "address_line_2", "town", "postcode", "phone", "email")
+
+
+@transaction.atomic
+def save_service_contact(
+    service: Service,
+    values: dict[str, str],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Service:
+    """Keep how clients and GPs reach the service; the audit event names what changed."""
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    changed = [name for name in SERVICE_CONTACT_FIELDS if getattr(locked, name) != values[name]]
+    if not changed:
+        raise Refused("Nothing has changed: change a detail, or go back to the letter templates")
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.save(update_fields=changed)
+    record(
+        Action.CHANGE_SERVICE_SETTINGS,
+        request=request,
+        actor=by,
+        object_type="service",
+        object_id=service.pk,
+        detail={"what": "service_contact", "changed": changed},
+    )
+    return locked
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who a letter goes to, as printed at its top."""
+
+    lines: list[str]
+
+
+def addressee(client: Client, recipient: str) -> Addressee:
+    """The client's name and address, or their GP practice's name and address (from the
+    organisations the service loaded; the name recorded on the client's details; the code)."""
+    details = current_details(client)
+    if recipient == Recipient.CLIENT:
+        address = [
+            line for line in (details.address_line_1, details.address_line_2, details.town) if line
+        ]
+        return Addressee(
+            [client.full_name, *address, *([client.postcode] if client.postcode else [])]
+        )
+    code = details.gp_practice_code
+    practice = Organisation.objects.filter(code=code).first() if code else None
+    if practice is not None:
+        return Addressee(["The GP", practice.name, *practice.address_lines])
+    if details.gp_practice_name:
+        return Addressee(["The GP", details.gp_practice_name])
+    return Addressee(["The GP", f"GP practice {code}" if code else "GP practice not recorded"])

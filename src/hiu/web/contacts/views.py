@@ -24,13 +24,17 @@ from hiu.web.contacts.forms import (
     CheckOutForm,
     ContactForm,
     MakeLetterForm,
+    ServiceContactForm,
     TemplateForm,
 )
 from hiu.web.contacts.letters import (
+    SERVICE_CONTACT_FIELDS,
     LetterRefused,
     TemplateRefused,
+    addressee,
     make_letter,
     make_no_contact_letters,
+    save_service_contact,
     save_template,
     template_for,
     templates_of,
@@ -151,7 +155,13 @@ def letter(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
         object_id=found.client_id,
         detail={"letter": found.pk},
     )
-    return render(request, "contacts/letter.jinja", {"letter": found, "client": found.client})
+    context = {
+        "letter": found,
+        "client": found.client,
+        "service": found.client.service,
+        "to": addressee(found.client, found.recipient),
+    }
+    return render(request, "contacts/letter.jinja", context)
 
 
 def _own_service(request: AuthenticatedHttpRequest) -> Service:
@@ -164,7 +174,11 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 @role_required(*TEMPLATE_ROLES)
 def templates(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
-    context = {"service": service, "templates": templates_of(service)}
+    context = {
+        "service": service,
+        "templates": templates_of(service),
+        "can_change_contact": has_role(request.user, Role.SERVICE_LEAD),
+    }
     return render(request, "contacts/templates.jinja", context)
 
 
@@ -287,3 +301,24 @@ def check_out_view(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResp
         "form": form,
     }
     return render(request, "contacts/check_out.jinja", context)
+
+
+@role_required(Role.SERVICE_LEAD)
+def service_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The service's own address and phone number, printed on every letter."""
+    service = _own_service(request)
+    if request.method == "POST":
+        form = ServiceContactForm(request.POST)
+        if form.is_valid():
+            try:
+                save_service_contact(service, form.values(), by=request.user, request=request)
+            except Refused as refusal:
+                refusal.put_on(form, None)
+            else:
+                messages.success(request, "The service's contact details are saved")
+                return redirect("contacts:templates")
+    else:
+        form = ServiceContactForm(
+            initial={name: getattr(service, name) for name in SERVICE_CONTACT_FIELDS}
+        )
+    return render(request, "contacts/service_contact.jinja", {"service": service, "form": form})

@@ -19,9 +19,11 @@ PLACEHOLDERS: dict[str, str] = {
     "client_given_name": "The client's given name",
     "date_of_birth": "The client's date of birth, like 5 March 1970",
     "nhs_number": "The client's NHS number, like 999 000 0018",
-    "gp_practice": "The client's GP practice code",
+    "gp_practice": "The client's GP practice, by name where the service has loaded it",
     "worker_name": "The client's case manager (or whoever makes the letter, if none)",
     "service_name": "Your service's name",
+    "service_phone": "Your service's phone number (Service contact details)",
+    "service_address": "Your service's address (Service contact details)",
     "today": "The day the letter is made",
     "phase": "Where the client is in the pathway, like contacting or holding",
 }

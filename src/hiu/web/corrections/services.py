@@ -21,11 +21,12 @@ from hiu.web.clients.models import Client
 from hiu.web.corrections.entries import Correctable
 from hiu.web.corrections.models import Correction, CorrectionAction
 from hiu.web.corrections.registry import EntryKind
+from hiu.web.formatting import display_name
 from hiu.web.refused import Refused
 
 
 def name_of(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def _reason(reason: str) -> str:

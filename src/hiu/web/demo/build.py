@@ -21,6 +21,7 @@ from hiu.web.accounts.models import Service
 from hiu.web.contacts.models import Contact
 from hiu.web.demo.case_studies import add_case_studies
 from hiu.web.demo.caseload import build_caseload
+from hiu.web.demo.details import add_client_details, add_service_contact
 from hiu.web.demo.diary import add_bookings
 from hiu.web.demo.meetings import add_meetings
 from hiu.web.demo.screening import add_referrals
@@ -92,6 +93,8 @@ def make_demo_caseload(
     engaged = cohort_engagement(synthetic_dir)
     store = activity_store()
     counts = build_caseload(service, team, store, runs[-1] if runs else None, engaged)
+    add_service_contact(service)
+    add_client_details(service, store)
     if not Referral.objects.filter(service=service).exists():
         add_referrals(service, team, referral_people(synthetic_dir, service, engaged))
     today = demo_today(store)

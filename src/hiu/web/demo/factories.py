@@ -12,6 +12,7 @@ machine is opened with hiu.web.episodes.services.open_episode, as the pages do.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -20,7 +21,8 @@ from django.utils import timezone
 
 from hiu.web.accounts.models import Service, StaffProfile
 from hiu.web.accounts.roles import Role
-from hiu.web.clients.models import Client
+from hiu.web.clients.details import Phone, current_details, save_details
+from hiu.web.clients.models import Client, ClientDetails
 from hiu.web.contacts.models import Channel, Contact
 from hiu.web.diary.models import Booking, Kind, Status
 from hiu.web.episodes.models import Episode
@@ -219,3 +221,14 @@ def make_listed_person(
         **fields,
     }
     return IdentifiedPerson.objects.create(run=run, nhs_number=nhs_number, rank=rank, **values)
+
+
+def record_details(client: Client, by: User, **fields: Any) -> ClientDetails:
+    """A new version of the client's details: the current ones with ``fields`` changed;
+    ``phones`` is a list of (label, number, safe to leave a message)."""
+    phones = fields.pop("phones", None)
+    reason = fields.pop("reason", "")
+    details = replace(current_details(client), **fields)
+    if phones is not None:
+        details = replace(details, phones=tuple(Phone(*phone) for phone in phones))
+    return save_details(client, details, by=by, reason=reason)

@@ -5,6 +5,7 @@ report show the same numbers formatted the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from markupsafe import Markup
@@ -12,7 +13,10 @@ from markupsafe import Markup
 from hiu.evaluate.report import render_body
 from hiu.web.evaluation.models import EvaluationRun, EvaluationStatus
 from hiu.web.evaluation.services import REPLICATES
-from hiu.web.formatting import format_datetime
+from hiu.web.formatting import (
+    display_username,
+    format_datetime,
+)
 
 SMALL_NUMBERS = "Not for publication: contains small numbers"
 TAG_CLASSES = {
@@ -40,14 +44,17 @@ def run_row(run: EvaluationRun) -> RunRow:
         status=EvaluationStatus(run.status).label,
         tag_classes=TAG_CLASSES[EvaluationStatus(run.status)],
         started=format_datetime(run.created_at),
-        by=run.started_by_username or "hiu",
+        by=_started_by(run),
     )
 
 
 def details(run: EvaluationRun) -> list[tuple[str, str]]:
     table = run.unit_costs
     rows = [
-        ("Started", f"{format_datetime(run.created_at)} by {run.started_by_username or 'hiu'}"),
+        (
+            "Started",
+            f"{format_datetime(run.created_at)} by {_started_by(run)}",
+        ),
         ("Rule set", run.rule_set),
         (
             "Unit costs",
@@ -72,3 +79,8 @@ def report_body(run: EvaluationRun) -> Markup:
     if run.result is None:
         return Markup("")
     return Markup(render_body(run.result))  # noqa: S704 - autoescaped by hiu.evaluate.report
+
+
+def _started_by(run: Any) -> str:
+    """Who started a run, by name; "hiu" for a run the scheduler started."""
+    return display_username(run.started_by_username) if run.started_by_username else "hiu"

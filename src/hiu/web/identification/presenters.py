@@ -12,10 +12,12 @@ import polars as pl
 from django.core.paginator import Page
 from django.urls import reverse
 
+from hiu.codes import describe
 from hiu.schemas import EMERGENCY_ADMISSION_METHODS, EXTRACTS
 from hiu.store.store import Timeline
 from hiu.web.accounts.models import ListFrequency, Service
 from hiu.web.formatting import (
+    display_username,
     format_count,
     format_date,
     format_datetime,
@@ -26,6 +28,7 @@ from hiu.web.identification.models import ExcludedPerson, IdentificationRun, Ide
 from hiu.web.identification.rulesets import RuleSetChoice
 from hiu.web.identification.schedule import months_before
 from hiu.web.identification.status import Mark, RunStatus, Trigger
+from hiu.web.organisations.models import names_for, with_name
 
 RUN_TAGS = {
     RunStatus.QUEUED: "nhsuk-tag--grey",
@@ -81,7 +84,11 @@ def run_url(run: IdentificationRun) -> str:
 def requested_by(run: IdentificationRun) -> str:
     if run.trigger == Trigger.SCHEDULED:
         return "the schedule"
-    return run.requested_by_username or "someone no longer known"
+    return (
+        display_username(run.requested_by_username)
+        if run.requested_by_username
+        else "someone no longer known"
+    )
 
 
 def rule_set_text(name: str, title: str) -> str:
@@ -370,14 +377,6 @@ class PersonPage:
     total: int
 
 
-ATTENDANCE_CATEGORIES = {
-    "1": "Unplanned, first",
-    "2": "Unplanned follow-up, same department",
-    "3": "Unplanned follow-up, another department",
-    "4": "Planned follow-up",
-}
-
-
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -395,39 +394,58 @@ def _words(value: object) -> str:
 
 
 def _admission_method(code: object) -> str:
-    text = _text(code)
-    return f"{text} (emergency)" if text in EMERGENCY_ADMISSION_METHODS else text
+    # The descriptions say which methods are emergencies ("Emergency admission: ...").
+    return describe("admission_method", _text(code))
 
 
-def _bed_days(row: dict[str, Any], as_of: dt.date) -> str:
+@dataclass(frozen=True)
+class Shown:
+    """What a cell needs beyond its row: the list's as-of date and the loaded names of the
+    sites the person's events name."""
+
+    as_of: dt.date
+    sites: dict[str, str]
+
+
+def _site(value: object, shown: Shown) -> str:
+    return with_name(_text(value), shown.sites)
+
+
+def _coded(system: str, column: str) -> Cell:
+    return lambda r, _: describe(system, r.get(column))
+
+
+def _bed_days(row: dict[str, Any], shown: Shown) -> str:
     admitted = row.get("admission_datetime")
     if not isinstance(admitted, dt.datetime):
         return ""
     discharged = row.get("discharge_datetime")
-    end = discharged.date() if isinstance(discharged, dt.datetime) else as_of
+    end = discharged.date() if isinstance(discharged, dt.datetime) else shown.as_of
     return format_count(max(0, (end - admitted.date()).days))
 
 
 #: Each kind's table: its title and its columns, as (heading, how to show a row, numeric).
-Cell = Callable[[dict[str, Any], dt.date], str]
+#: Codes show their descriptions (``hiu.codes``) and sites their loaded names.
+Cell = Callable[[dict[str, Any], Shown], str]
+SITE_COLUMNS = ("site_code", "conveyed_to_site")
 TABLES: dict[str, tuple[str, list[tuple[str, Cell, bool]]]] = {
     "ed_attendances": (
         "A&E attendances",
         [
             ("Arrived", lambda r, _: _text(r.get("arrival_datetime")), False),
             ("Left", lambda r, _: _text(r.get("departure_datetime")), False),
-            ("Site", lambda r, _: _text(r.get("site_code")), False),
+            ("Site", lambda r, shown: _site(r.get("site_code"), shown), False),
             ("Department type", lambda r, _: _text(r.get("department_type")), False),
+            ("Category", _coded("attendance_category", "attendance_category"), False),
+            ("Arrival mode", _coded("arrival_mode", "arrival_mode"), False),
+            ("Chief complaint", _coded("snomed_presentation", "chief_complaint"), False),
+            ("Diagnosis", _coded("snomed_presentation", "diagnosis"), False),
+            ("Acuity", _coded("acuity", "acuity"), False),
             (
-                "Category",
-                lambda r, _: ATTENDANCE_CATEGORIES.get(_text(r.get("attendance_category")), ""),
+                "Discharge destination",
+                _coded("discharge_destination", "discharge_destination"),
                 False,
             ),
-            ("Arrival mode", lambda r, _: _text(r.get("arrival_mode")), False),
-            ("Chief complaint", lambda r, _: _text(r.get("chief_complaint")), False),
-            ("Diagnosis", lambda r, _: _text(r.get("diagnosis")), False),
-            ("Acuity", lambda r, _: _text(r.get("acuity")), False),
-            ("Discharge destination", lambda r, _: _text(r.get("discharge_destination")), False),
         ],
     ),
     "ambulance_incidents": (
@@ -436,7 +454,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Cell, bool]]]] = {
             ("Call", lambda r, _: _text(r.get("call_datetime")), False),
             ("Origin", lambda r, _: _text(r.get("call_origin")), False),
             ("Outcome", lambda r, _: _words(r.get("outcome")), False),
-            ("Conveyed to", lambda r, _: _text(r.get("conveyed_to_site")), False),
+            ("Conveyed to", lambda r, shown: _site(r.get("conveyed_to_site"), shown), False),
         ],
     ),
     "nhs111_calls": (
@@ -458,7 +476,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Cell, bool]]]] = {
             ("Admission method", lambda r, _: _admission_method(r.get("admission_method")), False),
             ("Primary diagnosis", lambda r, _: _text(r.get("primary_diagnosis")), False),
             ("Setting", lambda r, _: _words(r.get("setting")), False),
-            ("Site", lambda r, _: _text(r.get("site_code")), False),
+            ("Site", lambda r, shown: _site(r.get("site_code"), shown), False),
             ("Bed days", _bed_days, True),
         ],
     ),
@@ -494,6 +512,7 @@ def person_page(person: IdentifiedPerson, run: IdentificationRun, timeline: Time
             Row("Thresholds met", thresholds_text(person.thresholds_met, run.thresholds)),
         ]
     tables = []
+    shown = Shown(as_of=run.as_of, sites=names_for(site_codes(timeline)))
     for kind, (title, columns) in TABLES.items():
         frame = timeline.events.get(kind, pl.DataFrame())
         start = EXTRACTS[kind].start
@@ -506,7 +525,7 @@ def person_page(person: IdentifiedPerson, run: IdentificationRun, timeline: Time
             EventTable(
                 title=title,
                 columns=[Column(heading, numeric) for heading, _, numeric in columns],
-                rows=[[cell(row, run.as_of) for _, cell, _ in columns] for row in rows],
+                rows=[[cell(row, shown) for _, cell, _ in columns] for row in rows],
             )
         )
     months = monthly_counts(timeline, run.as_of)
@@ -520,6 +539,16 @@ def person_page(person: IdentifiedPerson, run: IdentificationRun, timeline: Time
         tables=tables,
         total=timeline.total,
     )
+
+
+def site_codes(timeline: Timeline) -> set[str]:
+    """Every site code the person's events name."""
+    codes: set[str] = set()
+    for frame in timeline.events.values():
+        for column in SITE_COLUMNS:
+            if column in frame.columns:
+                codes |= {str(code) for code in frame[column].drop_nulls().unique().to_list()}
+    return codes
 
 
 def monthly_counts(timeline: Timeline, as_of: dt.date) -> list[MonthRow]:

@@ -10,7 +10,12 @@ from django.urls import reverse
 from hiu.schemas import EXTRACTS, KINDS
 from hiu.store.manifest import Manifest
 from hiu.store.store import Store
-from hiu.web.formatting import format_count, format_datetime, format_size
+from hiu.web.formatting import (
+    display_username,
+    format_count,
+    format_datetime,
+    format_size,
+)
 from hiu.web.imports.models import ImportJob
 from hiu.web.imports.querysets import ImportJobQuerySet
 from hiu.web.imports.status import ImportStatus
@@ -175,7 +180,7 @@ def job_page(job: ImportJob, manifest: Manifest | None, quarantine_bytes: int | 
         Row("What the file holds", kind_title(job.kind)),
         Row("Mapping profile", job.profile or "None"),
         Row("Size", format_size(job.size_bytes)),
-        Row("Uploaded by", job.uploaded_by_username),
+        Row("Uploaded by", display_username(job.uploaded_by_username)),
         Row("Uploaded", format_datetime(job.created_at)),
     ]
     return JobPage(

@@ -10,7 +10,12 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from hiu.web.clients.models import Client
-from hiu.web.formatting import format_date, format_nhs_number
+from hiu.web.formatting import (
+    display_name,
+    display_username,
+    format_date,
+    format_nhs_number,
+)
 from hiu.web.meetings.models import Meeting
 from hiu.web.meetings.querysets import discussed_in
 
@@ -18,8 +23,12 @@ from hiu.web.meetings.querysets import discussed_in
 def recorded_by(meeting: Meeting) -> str:
     user = meeting.recorded_by
     if user is not None:
-        return user.get_full_name() or user.get_username()
-    return meeting.recorded_by_username or "Not known"
+        return display_name(user)
+    return (
+        display_username(meeting.recorded_by_username)
+        if meeting.recorded_by_username
+        else "Not known"
+    )
 
 
 @dataclass(frozen=True)

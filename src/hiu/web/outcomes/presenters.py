@@ -16,7 +16,10 @@ from hiu.web.clients.models import Client
 from hiu.web.corrections.models import Correction
 from hiu.web.corrections.presenters import corrected_ids
 from hiu.web.corrections.services import moved_out_of
-from hiu.web.formatting import format_date
+from hiu.web.formatting import (
+    display_name,
+    format_date,
+)
 from hiu.web.outcomes.chart import TrajectoryChart, score_text, trajectory_chart
 from hiu.web.outcomes.goals import GoalHistory, goal_histories
 from hiu.web.outcomes.history import (
@@ -47,7 +50,7 @@ ONS4_PARTS = {
 def person(user: User | None) -> str:
     if user is None:
         return "Not known"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def headline_words(instrument: Instrument) -> str:

@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Subquery
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
 from hiu.web.corrections.presenters import corrected_ids
+from hiu.web.formatting import display_name
 from hiu.web.plans.models import (
     CONSENT_STATEMENTS,
     ActionPlan,
@@ -51,7 +52,7 @@ PROGRESSING = (Progress.IN_PROGRESS, Progress.ACHIEVED)
 def person(user: User | None) -> str:
     if user is None:
         return "Not known"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 # -- For other apps ---------------------------------------------------------------------------

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from markupsafe import Markup
 
 from hiu.report.period import Period, parse_period, quarter_of, year
-from hiu.web.formatting import format_date, format_datetime
+from hiu.web.formatting import (
+    display_username,
+    format_date,
+    format_datetime,
+)
 from hiu.web.reports.models import IssuedReport
 from hiu.web.reports.services import FORMATS
 
@@ -100,7 +105,9 @@ def issued_row(issued: IssuedReport) -> IssuedRow:
         period=f"{period_label(issued.period_key)} ({issued.period_key})",
         version=issued.version,
         issued_on=format_datetime(issued.issued_at),
-        issued_by=issued.issued_by_username or "hiu",
+        issued_by=display_username(issued.issued_by_username)
+        if issued.issued_by_username
+        else "hiu",
         href=reverse("reports:issued", args=[issued.pk]),
         downloads=downloads_of(issued),
     )
@@ -110,7 +117,10 @@ def issued_details(issued: IssuedReport) -> list[tuple[str, str]]:
     return [
         ("Period", f"{period_label(issued.period_key)} ({issued.period_key})"),
         ("Version", str(issued.version)),
-        ("Issued", f"{format_datetime(issued.issued_at)} by {issued.issued_by_username or 'hiu'}"),
+        (
+            "Issued",
+            f"{format_datetime(issued.issued_at)} by {_issued_by(issued)}",
+        ),
         ("Produced on", format_date(issued.generated_on)),
     ]
 
@@ -119,3 +129,8 @@ def report_body(html: str) -> Markup:
     """A report's sections, drawn by ``hiu.report.render_html.render_body`` with autoescape on
     (every value in them is escaped already), or kept from when the report was issued."""
     return Markup(html)  # noqa: S704 - autoescaped by hiu.report.render_html
+
+
+def _issued_by(issued: Any) -> str:
+    """Who issued a report, by name; "hiu" for one issued by the scheduler."""
+    return display_username(issued.issued_by_username) if issued.issued_by_username else "hiu"

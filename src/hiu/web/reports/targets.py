@@ -20,6 +20,7 @@ from hiu.report.kpis import KPIS, Kpi, Unit, targets_for
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
+from hiu.web.formatting import display_name, display_username
 from hiu.web.refused import Refused as Refused
 from hiu.web.reports.models import ServiceTarget
 
@@ -73,8 +74,8 @@ class TargetRow:
 def _person(row: ServiceTarget) -> str:
     user = row.changed_by
     if user is not None:
-        return user.get_full_name() or user.get_username()
-    return row.changed_by_username or "Not known"
+        return display_name(user)
+    return display_username(row.changed_by_username) if row.changed_by_username else "Not known"
 
 
 def target_rows(service: Service) -> list[TargetRow]:

@@ -14,6 +14,7 @@ from nhs_number.validate import is_valid as is_valid_nhs_number
 
 from hiu.web.clients.models import Sex
 from hiu.web.episodes.phases import Complexity
+from hiu.web.formatting import display_name
 from hiu.web.forms import DateField
 from hiu.web.screening.models import Decision, DeclineReason
 from hiu.web.screening.services import CONSENT_REFUSED, ReferralDetails, Screening
@@ -23,7 +24,7 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def staff_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 class ScreeningForm(forms.Form):

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from hiu.web.clients.models import Sex
 from hiu.web.episodes.phases import Complexity
-from hiu.web.formatting import format_count, format_date, format_datetime, format_nhs_number
+from hiu.web.formatting import (
+    display_username,
+    format_count,
+    format_date,
+    format_datetime,
+    format_nhs_number,
+)
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.presenters import (
     NOT_APPLICABLE,
@@ -19,6 +25,7 @@ from hiu.web.identification.presenters import (
     mark_tag,
     thresholds_text,
 )
+from hiu.web.organisations.models import organisation_name
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.services import Clock, QuarterShare
 
@@ -194,7 +201,11 @@ class PersonScreeningPage:
 def _decision_rows(decision: ScreeningDecision) -> list[Row]:
     rows = [
         Row("Decision", decision_text(decision)),
-        Row("Decided", f"{format_datetime(decision.decided_at)} by {decision.decided_by_username}"),
+        Row(
+            "Decided",
+            f"{format_datetime(decision.decided_at)} by "
+            + display_username(decision.decided_by_username),
+        ),
     ]
     if decision.list_as_of:
         rows.insert(0, Row("List", f"As of {format_date(decision.list_as_of)}"))
@@ -325,6 +336,14 @@ class ReferralPage:
     confirmation: str
 
 
+def _practice(code: str) -> str:
+    """A GP practice by its loaded name and code, or the code; "Not known" without one."""
+    if not code:
+        return "Not known"
+    name = organisation_name(code)
+    return f"{name} ({code})" if name else code
+
+
 def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
     client = referral.client
     person = [
@@ -333,7 +352,7 @@ def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
         Row("Sex", Sex(client.sex).label if client.sex in Sex.values else client.sex),
         Row("Phone", client.phone or "Not known"),
         Row("Postcode", client.postcode or "Not known"),
-        Row("GP practice", client.gp_practice_code or "Not known"),
+        Row("GP practice", _practice(client.gp_practice_code)),
     ]
     rows = [
         Row("Received", format_datetime(referral.received_at)),
@@ -355,7 +374,8 @@ def referral_page(referral: Referral, clock: Clock) -> ReferralPage:
         ),
         Row(
             "Recorded",
-            f"{format_datetime(referral.created_at)} by {referral.recorded_by_username}",
+            f"{format_datetime(referral.created_at)} by "
+            + display_username(referral.recorded_by_username),
         ),
     ]
     said = []
