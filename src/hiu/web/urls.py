@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("hiu.web.meetings.urls")),
     path("", include("hiu.web.casestudies.urls")),
     path("", include("hiu.web.reports.urls")),
+    path("", include("hiu.web.notifications.urls")),
+    path("", include("hiu.web.risk.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -52,6 +52,12 @@ class Action(models.TextChoices):
     DOWNLOAD_REPORT = "download_report", "Downloaded a service report"
     ISSUE_REPORT = "issue_report", "Issued a service report to commissioners"
     CHANGE_TARGETS = "change_targets", "Changed the service's targets"
+    RAISE_RISK_ALERT = "raise_risk_alert", "A risk answer raised a risk alert"
+    REVIEW_RISK_ALERT = "review_risk_alert", "Recorded the review of a risk alert"
+    CHANGE_NOTIFICATION_PREFERENCES = (
+        "change_notification_preferences",
+        "Changed their notification preferences",
+    )
 
 
 class AppendOnlyError(RuntimeError):
