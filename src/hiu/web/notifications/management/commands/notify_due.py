@@ -35,9 +35,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             written = notify_due(now)
         for kind in Kind:
-            if kind.value in written or kind in written:
+            if written[kind]:
                 self.stdout.write(f"{kind.label}: {written[kind]} notified.")
-        if not written:
+        if not sum(written.values()):
             self.stdout.write("Nothing new to notify.")
 
 
