@@ -30,6 +30,9 @@ CASEWORK_NAMESPACES = frozenset(
     # Reporting: team meetings, case studies, and the reports namespace (its targets pages in
     # test_report_targets_access.py, its report pages in test_reports_access.py).
     | {"meetings", "casestudies", "reports"}
+    # Notifications (each person's own) and risk alerts: test_notifications_access.py and
+    # test_risk_access.py.
+    | {"notifications", "risk"}
 )
 
 
