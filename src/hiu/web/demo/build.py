@@ -14,11 +14,13 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from hiu.web.accounts.models import Service
 from hiu.web.demo.case_studies import add_case_studies
 from hiu.web.demo.caseload import build_caseload
 from hiu.web.demo.meetings import add_meetings
+from hiu.web.demo.risk import add_risk_answer
 from hiu.web.demo.screening import add_referrals
 from hiu.web.demo.service import CASE_MANAGERS, demo_team, make_demo_service
 from hiu.web.demo.synthetic import cohort_engagement, load_caseload, referral_people
@@ -31,6 +33,7 @@ from hiu.web.identification.schedule import months_before
 from hiu.web.identification.services import default_as_of, make_list_now
 from hiu.web.identification.status import RunStatus
 from hiu.web.imports.files import activity_store
+from hiu.web.notifications.periodic import notify_due
 from hiu.web.screening.models import Referral
 
 #: The demo's earlier list is this many months before its latest, so that the latest one has
@@ -88,6 +91,10 @@ def make_demo_caseload(
     today = demo_today(store)
     add_meetings(service, team, today)
     add_case_studies(service, team, today)
+    add_risk_answer(service, team, today)
+    # What the notify_due schedule would have told the team by now (relapse alerts, referral
+    # clocks, visits), as `make demo`'s worker schedule does from then on.
+    notify_due(timezone.now())
     return counts
 
 
