@@ -300,6 +300,7 @@ def test_a_hostile_review_text_is_kept_as_written_and_shown_escaped(
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "has been reviewed" in page
+    assert "by case_manager" in page  # who reviewed it, with when
     # Sent again, nothing changes: the review is recorded once.
     browser.post(review_url(alert), review("Again"))
     alert.refresh_from_db()

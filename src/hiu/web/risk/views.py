@@ -21,7 +21,9 @@ CASEWORK = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
 @role_required(*CASEWORK)
 def review(request: AuthenticatedHttpRequest, client_id: int, alert_id: int) -> HttpResponse:
     client = open_record(request, client_id, "review_risk")
-    alert = get_object_or_404(RiskAlert, pk=alert_id, client=client)
+    alert = get_object_or_404(
+        RiskAlert.objects.select_related("raised_by", "reviewed_by"), pk=alert_id, client=client
+    )
     form = bind(request, ReviewForm, lambda: {"reviewed_on": timezone.localdate()})
     if not alert.is_open and request.method == "POST":
         form = ReviewForm()  # nothing to save: show what was recorded
