@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.notifications.models import Notification
+from hiu.web.notifications.services import unread_count
 
 #: Who receives notifications and sees the bell: the roles that work with clients.
 NOTIFIED_ROLES = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -59,5 +60,5 @@ def bell_for(user: User | AnonymousUser | None) -> Bell | None:
     """The header's bell for signed-in staff who receive notifications; None for others."""
     if user is None or not user.is_authenticated or not has_role(user, *NOTIFIED_ROLES):
         return None
-    count = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
-    return Bell(count, reverse("notifications:list"))
+    assert isinstance(user, User)
+    return Bell(unread_count(user), reverse("notifications:list"))

@@ -146,10 +146,6 @@ def send_emails(kind: str, users: Iterable[User]) -> int:
 # Reading and preferences ----------------------------------------------------------------------
 
 
-def mine(user: User) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user).select_related("client")[:200])
-
-
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

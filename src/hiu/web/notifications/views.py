@@ -6,6 +6,7 @@ another person's notification is a 404 like one that does not exist.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_POST
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.notifications import services
 from hiu.web.notifications.forms import PreferencesForm
-from hiu.web.notifications.models import Kind
 from hiu.web.notifications.presenters import NOTIFIED_ROLES, notification_rows
 from hiu.web.record_views import bind, record_form
 
@@ -72,7 +72,11 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         show=lambda form: render(
             request,
             "notifications/preferences.jinja",
-            {"form": form, "kinds": list(Kind), "has_email": bool(request.user.email)},
+            {
+                "form": form,
+                "has_email": bool(request.user.email),
+                "email_enabled": settings.HIU_EMAIL_ENABLED,
+            },
         ),
         fallback="email",
     )
