@@ -33,8 +33,10 @@ from hiu.web.clients.models import Client
 from hiu.web.clients.services import allocate
 from hiu.web.demo.factories import (
     make_contact,
+    make_listed_person,
     make_referral,
     make_relapse_alert,
+    make_run,
     make_visit,
     record_episode,
 )
@@ -83,6 +85,20 @@ def test_reallocating_notifies_the_new_worker(
     allocate(client, second, by=lead)
     assert kinds_for(second) == [Kind.ALLOCATED]
     assert kinds_for(first) == []
+
+
+def test_accepting_someone_at_screening_for_a_worker_notifies_that_worker(
+    staff: dict[Role, User], signed_in: Callable[[User], HttpClient], service: Service
+) -> None:
+    manager = staff[Role.CASE_MANAGER]
+    person = make_listed_person(make_run(service, dt.date(2026, 1, 31)), "9992000007", 1)
+    signed_in(staff[Role.SERVICE_LEAD]).post(
+        reverse("screening:person", kwargs={"person_id": person.pk}),
+        {"decision": "accept", "complexity": "high", "case_manager": manager.pk},
+    )
+    (made,) = Notification.objects.filter(recipient=manager)
+    assert made.kind == Kind.ALLOCATED
+    assert made.text == "Jean Knight1 has been allocated to you"
 
 
 # Referral clock near breach --------------------------------------------------------------------
