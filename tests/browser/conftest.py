@@ -153,7 +153,9 @@ def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
         try:
             urllib.request.urlopen(f"{url}/sign-in/", timeout=2).close()  # noqa: S310
             return
-        except (urllib.error.URLError, ConnectionError):
+        # TimeoutError: the server took the connection but had not answered within 2 seconds
+        # (a loaded machine, the first request warming up): ask again, as for a refusal.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
     raise RuntimeError("the server did not answer within 60 seconds")
 
