@@ -46,14 +46,16 @@ $(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
 
 # The tasks worker (which runs uploaded imports and identification runs) runs in the background
 # beside the web server and is stopped with it: Ctrl+C, or the server stopping for any reason,
-# ends both.
+# ends both. Beside them, `manage notify_due` runs every five minutes, as cron would in service
+# (docs/notifications.md).
 demo: setup $(DEMO_DATA)/cohort.csv
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) demo --synthetic $(DEMO_DATA)
 	@echo
 	@echo "The demo service is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	$(MANAGE) db_worker --no-reload --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	while sleep 300; do $(MANAGE) notify_due >/dev/null; done & notifier=$$!; \
+	trap 'kill $$worker $$notifier 2>/dev/null; wait $$worker $$notifier 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 

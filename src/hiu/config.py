@@ -117,3 +117,50 @@ def pseudonym_key(environ: Mapping[str, str] | None = None) -> bytes:
             f"HIU_PSEUDONYM_KEY must be at least {PSEUDONYM_KEY_MINIMUM} characters long."
         )
     return value.strip().encode("utf-8")
+
+
+def email_settings(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Django's email settings from ``HIU_EMAIL_*`` (docs/configuration.md), and the site's own
+    address for links in emails (``HIU_SITE_URL``).
+
+    Without ``HIU_EMAIL_HOST`` no email is sent (Django's dummy backend): notifications stay in
+    the app. A value that cannot work (a port out of range, TLS and SSL both on, a user with no
+    password, a sender without an @, a site URL that is not http(s)) stops start-up naming it.
+    """
+    host = env_str("HIU_EMAIL_HOST", "", environ)
+    use_tls = env_bool("HIU_EMAIL_TLS", False, environ)
+    use_ssl = env_bool("HIU_EMAIL_SSL", False, environ)
+    if use_tls and use_ssl:
+        raise ConfigurationError(
+            "HIU_EMAIL_TLS and HIU_EMAIL_SSL cannot both be on: choose STARTTLS (TLS, port 587) "
+            "or implicit TLS (SSL, port 465)."
+        )
+    default_port = 465 if use_ssl else 587 if use_tls else 25
+    port = env_int("HIU_EMAIL_PORT", default_port, minimum=1, maximum=65535, environ=environ)
+    user = env_str("HIU_EMAIL_USER", "", environ)
+    password = env_str("HIU_EMAIL_PASSWORD", "", environ)
+    if bool(user) != bool(password):
+        raise ConfigurationError("HIU_EMAIL_USER and HIU_EMAIL_PASSWORD must be set together.")
+    sender = env_str("HIU_EMAIL_FROM", "hiu@localhost", environ)
+    if "@" not in sender:
+        raise ConfigurationError(f"HIU_EMAIL_FROM must be an email address, not {sender!r}.")
+    site = env_str("HIU_SITE_URL", "http://127.0.0.1:8000", environ)
+    if not site.startswith(("http://", "https://")):
+        raise ConfigurationError(f"HIU_SITE_URL must start with http:// or https://, not {site!r}.")
+    return {
+        "EMAIL_BACKEND": (
+            "django.core.mail.backends.smtp.EmailBackend"
+            if host
+            else "django.core.mail.backends.dummy.EmailBackend"
+        ),
+        "EMAIL_HOST": host or "localhost",
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": 10,
+        "DEFAULT_FROM_EMAIL": sender,
+        "HIU_EMAIL_ENABLED": bool(host),
+        "HIU_SITE_URL": site,
+    }

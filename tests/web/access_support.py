@@ -34,6 +34,9 @@ CASEWORK_NAMESPACES = frozenset(
     | {"corrections"}
     # The diary: its pages in test_diary_access.py.
     | {"diary"}
+    # Notifications (each person's own) and risk alerts: test_notifications_access.py and
+    # test_risk_access.py.
+    | {"notifications", "risk"}
 )
 
 

@@ -307,3 +307,25 @@ def test_the_demo_activity_ends_last_month_and_its_caseload_runs_to_this_week(
     assert max(m.held_on for m in Meeting.objects.filter(service=service)) >= today - dt.timedelta(
         days=31
     )
+
+
+def test_the_demo_shows_one_risk_answer_to_review_and_notifies_the_team_once(
+    db: object, data_dir: Path, synthetic: Path
+) -> None:
+    from hiu.web.notifications.models import Kind, Notification
+    from hiu.web.risk.models import RiskAlert
+
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    (alert,) = RiskAlert.objects.all()
+    assert (alert.instrument, alert.item, alert.is_open) == ("phq9", 9, True)
+    assert alert.client.case_manager is not None
+    told = set(
+        Notification.objects.filter(kind=Kind.RISK_ANSWER).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"lead", alert.client.case_manager.username}
+    # No other questionnaire in the demo holds a risk answer: one alarm, not one per client.
+    counts = (RiskAlert.objects.count(), Notification.objects.count())
+    call_command("demo", synthetic=synthetic, stdout=StringIO())
+    assert (RiskAlert.objects.count(), Notification.objects.count()) == counts

@@ -20,7 +20,16 @@ was not checked against the paper).
 
 from __future__ import annotations
 
-from hiu.outcomes.instruments import Answers, Band, Instrument, Item, Score, options, sum_score
+from hiu.outcomes.instruments import (
+    Answers,
+    Band,
+    Instrument,
+    Item,
+    RiskItem,
+    Score,
+    options,
+    sum_score,
+)
 
 _OPTIONS = options(
     "Not at all", "Only occasionally", "Sometimes", "Often", "Most or all of the time"
@@ -41,6 +50,16 @@ _TEXTS = (
     "Unwanted images or memories have been distressing me",
 )
 REVERSED = frozenset({2, 3})
+
+# The CORE-10 has one risk item, item 6 ("I made plans to end my life"), taken from the CORE-OM's
+# risk domain (Barkham et al. 2013 list the CORE-10's items by domain: anxiety, depression,
+# trauma, physical, functioning and one risk item). The CORE-OM's other risk items ("I have
+# thought of hurting myself", ...) are not on the CORE-10. Any answer above "Not at all" means
+# the person reports having made plans to end their life in the last week: the CORE materials
+# treat any risk item endorsed as needing review, whatever the total.
+RISK_ITEMS = (
+    RiskItem(number=6, above=0, staff_text="CORE-10 question 6: made plans to end their life"),
+)
 
 BANDS = (
     Band(0, 5, "Healthy"),
@@ -88,5 +107,6 @@ CORE10 = Instrument(
     ),
     scorer=_score,
     bands=BANDS,
+    risk_items=RISK_ITEMS,
     change_source="Barkham et al. 2013: reliable change 6 points; clinical cut-off 11.",
 )

@@ -105,6 +105,19 @@ Scorer = Callable[["Instrument", Answers], Score]
 
 
 @dataclass(frozen=True)
+class RiskItem:
+    """An item whose answer tells the service the person may be at risk of harming themselves.
+
+    An answer above ``above`` raises an alarm (``hiu.outcomes.risk``); ``staff_text`` is what
+    staff are told, in words they can act on, without the item's copyrighted wording.
+    """
+
+    number: int
+    above: int
+    staff_text: str
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A questionnaire, its items, what its scores mean and how to score it."""
 
@@ -123,6 +136,9 @@ class Instrument:
     bands: tuple[Band, ...] = field(default=(), kw_only=True)
     # Where the reliable change and cut-off figures come from, for the docs and the UI.
     change_source: str = field(default="", kw_only=True)
+    # The items that must raise an alarm when answered above their threshold (PHQ-9 item 9,
+    # CORE-10 item 6); empty for instruments with no risk item (hiu.outcomes.risk).
+    risk_items: tuple[RiskItem, ...] = field(default=(), kw_only=True)
 
     def score(self, answers: Answers) -> Score:
         """Score ``answers`` (keyed by item number; None or absent means missing).

@@ -14,7 +14,15 @@ Scoring: nine items 0 ("Not at all") to 3 ("Nearly every day"), total 0-27. Seve
 from __future__ import annotations
 
 from hiu.outcomes import phq_gad
-from hiu.outcomes.instruments import Answers, Band, Instrument, Item, Score, sum_score
+from hiu.outcomes.instruments import (
+    Answers,
+    Band,
+    Instrument,
+    Item,
+    RiskItem,
+    Score,
+    sum_score,
+)
 
 _TEXTS = (
     "Little interest or pleasure in doing things",
@@ -44,6 +52,18 @@ BANDS = (
 # this work (see docs/outcomes.md).
 MAX_MISSING = 2
 
+# Item 9 asks about thoughts of being better off dead or of self-harm. Any answer above "Not at
+# all" (0) is a positive answer that needs a clinician's follow-up the same day: the PHQ
+# instruction manual says a positive item 9 should be followed up whatever the total (Kroenke
+# 2001 and the PHQ instructions; NICE CG90 asks for direct enquiry about suicidal ideation).
+RISK_ITEMS = (
+    RiskItem(
+        number=9,
+        above=0,
+        staff_text="PHQ-9 question 9: thoughts of being better off dead or of self-harm",
+    ),
+)
+
 
 def _score(instrument: Instrument, answers: Answers) -> Score:
     return sum_score(instrument, answers, max_missing=MAX_MISSING, rounding=0)
@@ -70,6 +90,7 @@ PHQ9 = Instrument(
     licence=phq_gad.LICENCE,
     scorer=_score,
     bands=BANDS,
+    risk_items=RISK_ITEMS,
     change_source=(
         "NHS Talking Therapies manual: reliable change 6 points; caseness 10 or more "
         "(the same as Kroenke 2001's cut-off)."

@@ -25,6 +25,7 @@ from hiu.web.formatting import (
     format_size,
 )
 from hiu.web.forms import components as nhsuk_forms
+from hiu.web.notifications.presenters import bell_for
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -48,6 +49,7 @@ def environment(**options: Any) -> Environment:
         navigation_for=navigation_for,
         role_of=role_of,
         nhsuk_forms=nhsuk_forms,
+        notification_bell=bell_for,
     )
     env.filters.update(
         nhs_number=format_nhs_number,

@@ -2,7 +2,8 @@
 
 Variables (documented in docs/configuration.md): HIU_DATA_DIR, DATABASE_URL, HIU_SECRET_KEY,
 HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_SECURE_COOKIES, HIU_MAX_UPLOAD_MB, HIU_DEMO_PASSWORD (read by
-the demo command only).
+the demo command only), HIU_EMAIL_HOST, HIU_EMAIL_PORT, HIU_EMAIL_USER, HIU_EMAIL_PASSWORD,
+HIU_EMAIL_TLS, HIU_EMAIL_SSL, HIU_EMAIL_FROM and HIU_SITE_URL (notification emails).
 Bad values stop start-up with a message naming the variable.
 """
 
@@ -14,7 +15,15 @@ from typing import Any
 
 import dj_database_url
 
-from hiu.config import ConfigurationError, data_dir, env_bool, env_int, env_list, env_str
+from hiu.config import (
+    ConfigurationError,
+    data_dir,
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 WEB_DIR = Path(__file__).resolve().parent
 REPO_DIR = WEB_DIR.parents[2]
@@ -71,6 +80,8 @@ INSTALLED_APPS = [
     "hiu.web.reports",
     "hiu.web.diary",
     "hiu.web.organisations",
+    "hiu.web.notifications",
+    "hiu.web.risk",
     # Not production code: the demo service and the factories the tests share. No other app
     # imports it; it holds the `demo` command.
     "hiu.web.demo",
@@ -187,6 +198,21 @@ FILE_UPLOAD_TEMP_DIR = DATA_DIR / "uploads" / "incoming"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Notification emails (hiu.web.notifications): sent only to people who chose email for a kind,
+# naming the kind and linking to the app, never a client. No HIU_EMAIL_HOST: no email.
+_EMAIL = email_settings()
+EMAIL_BACKEND = str(_EMAIL["EMAIL_BACKEND"])
+EMAIL_HOST = str(_EMAIL["EMAIL_HOST"])
+EMAIL_PORT = int(str(_EMAIL["EMAIL_PORT"]))
+EMAIL_HOST_USER = str(_EMAIL["EMAIL_HOST_USER"])
+EMAIL_HOST_PASSWORD = str(_EMAIL["EMAIL_HOST_PASSWORD"])
+EMAIL_USE_TLS = bool(_EMAIL["EMAIL_USE_TLS"])
+EMAIL_USE_SSL = bool(_EMAIL["EMAIL_USE_SSL"])
+EMAIL_TIMEOUT = int(str(_EMAIL["EMAIL_TIMEOUT"]))
+DEFAULT_FROM_EMAIL = str(_EMAIL["DEFAULT_FROM_EMAIL"])
+HIU_EMAIL_ENABLED = bool(_EMAIL["HIU_EMAIL_ENABLED"])
+HIU_SITE_URL = str(_EMAIL["HIU_SITE_URL"])
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

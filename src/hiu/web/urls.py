@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("hiu.web.reports.urls")),
     path("", include("hiu.web.diary.urls")),
     path("", include("hiu.web.organisations.urls")),
+    path("", include("hiu.web.notifications.urls")),
+    path("", include("hiu.web.risk.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

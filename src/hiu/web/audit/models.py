@@ -56,6 +56,12 @@ class Action(models.TextChoices):
     DOWNLOAD_CALENDAR = "download_calendar", "Downloaded a diary week as a calendar file"
     CHANGE_CALENDAR_FEED = "change_calendar_feed", "Regenerated or revoked a calendar feed"
     READ_CALENDAR_FEED = "read_calendar_feed", "A calendar app read a private calendar feed"
+    RAISE_RISK_ALERT = "raise_risk_alert", "A risk answer raised a risk alert"
+    REVIEW_RISK_ALERT = "review_risk_alert", "Recorded the review of a risk alert"
+    CHANGE_NOTIFICATION_PREFERENCES = (
+        "change_notification_preferences",
+        "Changed their notification preferences",
+    )
 
 
 class AppendOnlyError(RuntimeError):

@@ -31,6 +31,8 @@ from hiu.web.episodes.models import Episode, Pathway
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import add_months, pathway_for
 from hiu.web.formatting import display_name
+from hiu.web.risk.models import RiskAlert
+from hiu.web.risk.querysets import clients_with_open_alerts, open_alerts_of
 
 
 class WorkItemLike(Protocol):
@@ -149,6 +151,8 @@ class CaseloadRow:
     alert: bool
     #: The client's summary page: made here, not with ``url()`` per row in the template.
     url: str
+    #: A risk answer not yet reviewed (hiu.web.risk).
+    risk: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,7 @@ def caseload_rows(clients: ClientQuerySet, pathway: Pathway, today: dt.date) -> 
         .order_by("family_name", "given_name", "id")
     )
     link = link_to("clients:detail", "client_id")
+    at_risk = clients_with_open_alerts(clients)
     rows = []
     for client in found:
         phase = client.episode_phase  # type: ignore[attr-defined]
@@ -207,6 +212,7 @@ def caseload_rows(clients: ClientQuerySet, pathway: Pathway, today: dt.date) -> 
                 last_reached_at=client.last_reached_at,  # type: ignore[attr-defined]
                 alert=client.alert_active,
                 url=link(client.pk),
+                risk=client.pk in at_risk,
             )
         )
     return rows
@@ -269,6 +275,8 @@ class Team:
     unallocated: list[UnallocatedRow]
     by_organisation: list[Bucket]
     by_phase: list[Bucket]
+    #: Risk answers not yet reviewed, oldest first (hiu.web.risk).
+    risk_alerts: list[RiskAlert]
 
     @property
     def open_cases(self) -> int:
@@ -376,6 +384,7 @@ def team_view(service: Service, clients: ClientQuerySet, today: dt.date) -> Team
         unallocated=unallocated,
         by_organisation=by_organisation,
         by_phase=by_phase,
+        risk_alerts=list(open_alerts_of(clients)),
     )
 
 

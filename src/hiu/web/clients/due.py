@@ -79,6 +79,7 @@ SOURCES = (
     "hiu.web.plans.due",
     "hiu.web.interventions.due",
     "hiu.web.outcomes.due",
+    "hiu.web.risk.due",
 )
 
 

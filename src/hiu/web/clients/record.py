@@ -20,6 +20,8 @@ from hiu.web.clients.models import Client
 from hiu.web.clients.sections import CLIENT_PAGES, ClientPage
 from hiu.web.episodes.phases import Phase
 from hiu.web.plans.models import sharing_stopped_on
+from hiu.web.risk.models import RiskAlert
+from hiu.web.risk.querysets import open_alerts
 
 
 def client_to_read(request: AuthenticatedHttpRequest, client_id: int, page: str) -> Client:
@@ -64,6 +66,8 @@ class RecordHeader:
     pages: tuple[ClientPage, ...]
     # The day the client withdrew consent: nothing about them may be shared from then on.
     sharing_stopped_on: dt.date | None
+    # Risk answers not yet reviewed (hiu.web.risk): a red banner on every page of the record.
+    risk_alerts: tuple[RiskAlert, ...] = ()
 
 
 def record_header(request: AuthenticatedHttpRequest, client: Client, page: str) -> RecordHeader:
@@ -76,4 +80,5 @@ def record_header(request: AuthenticatedHttpRequest, client: Client, page: str) 
         phase=phase,
         pages=CLIENT_PAGES,
         sharing_stopped_on=sharing_stopped_on(client),
+        risk_alerts=tuple(open_alerts(client)),
     )

@@ -18,6 +18,7 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.caseload import allocatable_workers
 from hiu.web.clients.models import Allocation, Client
+from hiu.web.notifications.services import notify_allocated
 from hiu.web.refused import Refused
 
 REASON_MAX = 500
@@ -67,6 +68,7 @@ def allocate(
         object_id=client.pk,
         detail={"what": "allocate", "case_manager": case_manager.pk, "previous": previous},
     )
+    notify_allocated(client, case_manager, previous_id=previous)
     return allocation
 
 

@@ -24,6 +24,7 @@ from hiu.web.demo.caseload import build_caseload
 from hiu.web.demo.details import add_client_details, add_service_contact
 from hiu.web.demo.diary import add_bookings
 from hiu.web.demo.meetings import add_meetings
+from hiu.web.demo.risk import add_risk_answer
 from hiu.web.demo.screening import add_referrals
 from hiu.web.demo.search import add_search_examples
 from hiu.web.demo.service import CASE_MANAGERS, demo_team, make_demo_service
@@ -40,6 +41,7 @@ from hiu.web.identification.services import default_as_of, make_list_now
 from hiu.web.identification.status import RunStatus
 from hiu.web.imports.files import activity_store
 from hiu.web.meetings.models import Meeting
+from hiu.web.notifications.periodic import notify_due
 from hiu.web.plans.models import Consent
 from hiu.web.screening.models import Referral
 
@@ -103,8 +105,12 @@ def make_demo_caseload(
     add_search_examples(service, team)
     add_bookings(service, team, timezone.localdate())
     recorded_when_it_happened(service)
-    # Last: the week's tasks read everything above.
+    add_risk_answer(service, team, today)
+    # The week's tasks read everything above.
     settle_tasks(service, team)
+    # What the notify_due schedule would have told the team by now (relapse alerts, referral
+    # clocks, visits), as `make demo`'s worker schedule does from then on.
+    notify_due(timezone.now())
     return counts
 
 

@@ -23,12 +23,13 @@ from hiu.web.accounts.models import Service, StaffProfile
 from hiu.web.accounts.roles import Role
 from hiu.web.clients.details import Phone, current_details, save_details
 from hiu.web.clients.models import Client, ClientDetails
-from hiu.web.contacts.models import Channel, Contact
+from hiu.web.contacts.models import HOME, Channel, Contact, Visit
 from hiu.web.diary.models import Booking, Kind, Status
-from hiu.web.episodes.models import Episode
+from hiu.web.episodes.models import Episode, RelapseAlert, RelapseReason
 from hiu.web.episodes.phases import Phase, WayIn
 from hiu.web.identification.models import IdentificationRun, IdentifiedPerson
 from hiu.web.identification.status import Mark, RunStatus, Trigger
+from hiu.web.screening.models import Referral
 
 #: Made-up clients' NHS numbers: 99900 and five digits (synthetic, never issued).
 MADE_UP_NHS_PREFIX = "99900"
@@ -232,3 +233,49 @@ def record_details(client: Client, by: User, **fields: Any) -> ClientDetails:
     if phones is not None:
         details = replace(details, phones=tuple(Phone(*phone) for phone in phones))
     return save_details(client, details, by=by, reason=reason)
+
+
+def make_referral(
+    client: Client, received_at: dt.datetime, hours: int = 24, **fields: Any
+) -> Referral:
+    """A live referral of ``client`` received at ``received_at`` with a first-contact clock of
+    ``hours`` (screening.services.record_referral is the way the pages make one, always now)."""
+    values: dict[str, Any] = {
+        "referring_organisation": "Psychiatric liaison team",
+        "reason": "Frequent attendances",
+        "consent_to_refer": True,
+        **fields,
+    }
+    return Referral.objects.create(
+        service=client.service,
+        client=client,
+        received_at=received_at,
+        first_contact_due_at=received_at + dt.timedelta(hours=hours),
+        **values,
+    )
+
+
+def make_visit(
+    client: Client, worker: User, checked_in_at: dt.datetime, expected_back_at: dt.datetime
+) -> Visit:
+    """A lone-working home visit checked in at ``checked_in_at`` and not yet checked out
+    (contacts.services.check_in is the page's way, always now)."""
+    return Visit.objects.create(
+        client=client,
+        worker=worker,
+        worker_username=worker.get_username(),
+        planned_at=checked_in_at,
+        place=HOME,
+        checked_in_at=checked_in_at,
+        expected_back_at=expected_back_at,
+    )
+
+
+def make_relapse_alert(episode: Episode, **fields: Any) -> RelapseAlert:
+    """An open relapse alert on ``episode`` (new activity since stepping down)."""
+    values: dict[str, Any] = {
+        "reason": RelapseReason.NEW_ACTIVITY,
+        "detail": "Urgent care used since stepping down.",
+        **fields,
+    }
+    return RelapseAlert.objects.create(client=episode.client, episode=episode, **values)

@@ -53,6 +53,10 @@ def add_outcomes(
                     level = 1 - level
                 position = round(min(1.0, max(0.0, level)) * (len(values) - 1))
                 answers[item.number] = values[position]
+            # Risk answers (CORE-10 item 6) are rare: the demo's one is made on purpose
+            # (hiu.web.demo.risk), not by every distressed client's questionnaire.
+            for risk in instrument.risk_items:
+                answers[risk.number] = instrument.item(risk.number).lowest
             if rng.random() < 0.06:
                 answers[rng.choice(list(answers))] = None
             outcomes.record_measure(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hiu.outcomes import Instrument
 from hiu.outcomes.prem import PremQuestion, score_prem
+from hiu.outcomes.risk import risk_findings
 from hiu.web.accounts.models import Service
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
@@ -39,6 +40,7 @@ from hiu.web.outcomes.models import (
 from hiu.web.outcomes.questionnaire import Questionnaire, to_json
 from hiu.web.plans.models import Goal
 from hiu.web.refused import Refused as Refused
+from hiu.web.risk import services as risk
 
 GOAL_SCALE = range(0, 11)
 
@@ -116,6 +118,15 @@ def record_measure(
         recorded_by=by,
     )
     _audit(client, by, request, what="outcome_measure", instrument=instrument.code, record=saved.pk)
+    # A risk answer (PHQ-9 item 9, CORE-10 item 6) raises its alert, task and notifications in
+    # this same transaction: the questionnaire is never saved without them.
+    risk.raise_for(
+        client,
+        risk_findings(instrument, answers),
+        outcome_record_id=saved.pk,
+        by=by,
+        request=request,
+    )
     return saved
 
 

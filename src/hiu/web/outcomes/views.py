@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ from hiu.web.outcomes.forms import (
     QuestionnaireForm,
 )
 from hiu.web.outcomes.kpis import parse_quarter, quarter_of, service_summary
-from hiu.web.outcomes.models import PointInCare
+from hiu.web.outcomes.models import OutcomeRecord, PointInCare
 from hiu.web.outcomes.presenters import client_outcomes
 from hiu.web.outcomes.querysets import current_goals, latest_result_day
 from hiu.web.outcomes.questionnaire import current_questionnaire, version_rows
@@ -121,11 +122,28 @@ def record_measure(request: AuthenticatedHttpRequest, client_id: int) -> HttpRes
         saved=lambda made: (
             f"{instrument.name} "
             + ("scored" if made.scored else "recorded, but could not be scored")
+            + (". A risk answer was recorded" if made.risk_alerts.exists() else "")
         ),
-        then=redirect("outcomes:client", client_id=client.pk),
+        then=lambda made: _after_measure(request, client, made),
         show=lambda form: _measure_form(request, client, instrument, form),
         fallback=f"item_{instrument.items[0].number}",
     )
+
+
+def _after_measure(
+    request: AuthenticatedHttpRequest, client: Client, made: OutcomeRecord
+) -> HttpResponse:
+    """Back to the Outcomes tab; when the questionnaire held a risk answer, say plainly what it
+    was and what happens next, in the "important" banner above the record's red alert."""
+    for alert in made.risk_alerts.all():
+        messages.warning(
+            request,
+            f"Risk answer recorded: {alert.staff_text}, answered “{alert.answer_label}”. "
+            "A risk alert is now on the client's record and caseload, the task “Review risk "
+            "and the crisis plan” is due today, and the case manager and service lead have "
+            "been notified. Review the risk today and record what was done.",
+        )
+    return redirect("outcomes:client", client_id=client.pk)
 
 
 def _measure_form(

@@ -29,6 +29,7 @@ from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import open_episode, pathway_for
 from hiu.web.formatting import format_datetime
 from hiu.web.identification.models import IdentifiedPerson
+from hiu.web.notifications.services import notify_allocated
 from hiu.web.refused import Refused as Refused
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.querysets import DeclineReasonQuerySet, ReferralQuerySet
@@ -243,6 +244,7 @@ def screen_person(
         ):
             client.case_manager = screening.case_manager
             client.save(update_fields=["case_manager", "updated_at"])
+            notify_allocated(client, screening.case_manager, previous_id=None)
             if not created:
                 record(
                     Action.UPDATE_CLIENT,
