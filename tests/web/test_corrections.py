@@ -129,6 +129,25 @@ def test_amending_keeps_each_changed_field_old_and_new_with_who_and_why(
     )
 
 
+def test_a_value_that_reads_the_same_is_not_a_change(person: Client, worker: User) -> None:
+    # A check-out records its contact to the second; the form reads times to the minute.
+    contact = _contact(person, worker, hours_ago=2, duration_minutes=10)
+    exact = contact.at.replace(second=37, microsecond=120)
+    Contact.objects.filter(pk=contact.pk).update(at=exact)
+    contact.refresh_from_db()
+    to_the_minute = contact.at.replace(second=0, microsecond=0)
+    correction = amend(
+        kind_named(CONTACT),
+        contact,
+        {"at": to_the_minute, "duration_minutes": 12},
+        reason="Typo",
+        by=worker,
+    )
+    assert [change["field"] for change in correction.changes] == ["Minutes"]
+    contact.refresh_from_db()
+    assert contact.at == exact
+
+
 def test_amending_with_nothing_changed_or_no_reason_is_refused(
     person: Client, worker: User
 ) -> None:

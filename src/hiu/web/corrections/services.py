@@ -115,8 +115,13 @@ def amend(
         old = kind.text(entry, name)
         before = getattr(entry, name)
         setattr(entry, name, values[name])
-        if before != values[name]:
-            changes.append({"field": label, "old": old, "new": kind.text(entry, name)})
+        new = kind.text(entry, name)
+        if new == old:
+            # The same as shown (a time the form reads to the minute, say): left as it was,
+            # so the history never says something changed into itself.
+            setattr(entry, name, before)
+        else:
+            changes.append({"field": label, "old": old, "new": new})
     if not changes:
         raise Refused("Nothing has changed: change an answer, or go back to leave it as it was")
     entry.save(update_fields=[name for name in kind.fields if name in values])
