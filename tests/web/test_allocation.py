@@ -27,6 +27,10 @@ from hiu.web.episodes.models import RelapseAlert, RelapseReason
 from hiu.web.episodes.phases import Complexity, Phase
 
 
+# Queries, transactions and constraints: run again on PostgreSQL by `make postgres`.
+pytestmark = pytest.mark.db_engine
+
+
 @pytest.fixture
 def lead(staff: dict[Role, User]) -> User:
     return staff[Role.SERVICE_LEAD]

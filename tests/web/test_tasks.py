@@ -31,6 +31,10 @@ TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
 
 
+# Queries, transactions and constraints: run again on PostgreSQL by `make postgres`.
+pytestmark = pytest.mark.db_engine
+
+
 @pytest.fixture
 def lead(staff: dict[Role, User]) -> User:
     return staff[Role.SERVICE_LEAD]
