@@ -436,3 +436,21 @@ def test_the_first_contact_for_a_referral_ends_at_closing(
     assert [i.kind for i in tasks.work_for(one(client), TODAY)] == ["referral"]
     move(episode, Phase.CLOSED, by=manager, reason="Declined")
     assert whats(one(client)) == []
+
+
+@pytest.mark.parametrize("url_name", ["clients:caseload", "clients:tasks"])
+def test_forms_drawn_by_macros_carry_the_csrf_token(
+    service: Service,
+    manager: User,
+    make_client: Callable[..., Client],
+    signed_in: Callable[[User], HttpClient],
+    url_name: str,
+) -> None:
+    # Macros imported without the page's context would draw forms with no token: every
+    # Complete button (and the caseload's search box) would then be refused as a forgery.
+    client = make_client(service, case_manager=manager)
+    engaged_with_plan(client, TODAY)
+    html = signed_in(manager).get(reverse(url_name)).content.decode()
+    forms = html.count('method="post"')
+    assert forms >= 1
+    assert html.count("csrfmiddlewaretoken") >= forms
