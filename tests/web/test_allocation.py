@@ -26,6 +26,9 @@ from hiu.web.demo.factories import record_episode
 from hiu.web.episodes.models import RelapseAlert, RelapseReason
 from hiu.web.episodes.phases import Complexity, Phase
 
+# Queries, transactions and constraints: run again on PostgreSQL by `make postgres`.
+pytestmark = pytest.mark.db_engine
+
 
 @pytest.fixture
 def lead(staff: dict[Role, User]) -> User:

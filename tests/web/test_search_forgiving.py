@@ -107,3 +107,5 @@ def test_on_postgresql_with_pg_trgm_near_spellings_are_found(
         pytest.skip("pg_trgm is only on PostgreSQL (where the migration could create it)")
     # "Davids" neither contains DAVIES nor sounds like it (D132, not D120): its trigrams do.
     assert found(staff[Role.CASE_MANAGER], "Davids") == {people["davies"].pk}
+    # A name inside a longer one typed is not a near spelling
+    assert found(staff[Role.CASE_MANAGER], "Smithsonian") == set()

@@ -26,9 +26,14 @@ from hiu.web.episodes.services import move
 from hiu.web.interventions.services import catalogue_for, make_intervention
 from hiu.web.plans.models import ActionPlan, Consent, ConsentLevel
 from hiu.web.refused import Refused
+from hiu.web.screening.models import Referral
 
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
+
+
+# Queries, transactions and constraints: run again on PostgreSQL by `make postgres`.
+pytestmark = pytest.mark.db_engine
 
 
 @pytest.fixture
@@ -412,3 +417,40 @@ def test_a_task_of_another_services_client_is_not_found(
     assert response.status_code == 404
     task.refresh_from_db()
     assert task.completed_at is None
+
+
+def test_the_first_contact_for_a_referral_ends_at_closing(
+    service: Service, manager: User, make_client: Callable[..., Client]
+) -> None:
+    client = make_client(service, case_manager=manager)
+    episode = record_episode(client, Phase.CONTACTING, opened_on=TODAY - 3 * DAY)
+    Referral.objects.create(
+        service=service,
+        client=client,
+        episode=episode,
+        referring_organisation="Riverside ED",
+        reason="Frequent attender",
+        consent_to_refer=True,
+        first_contact_due_at=timezone.now() + DAY,
+    )
+    assert [i.kind for i in tasks.work_for(one(client), TODAY)] == ["referral"]
+    move(episode, Phase.CLOSED, by=manager, reason="Declined")
+    assert whats(one(client)) == []
+
+
+@pytest.mark.parametrize("url_name", ["clients:caseload", "clients:tasks"])
+def test_forms_drawn_by_macros_carry_the_csrf_token(
+    service: Service,
+    manager: User,
+    make_client: Callable[..., Client],
+    signed_in: Callable[[User], HttpClient],
+    url_name: str,
+) -> None:
+    # Macros imported without the page's context would draw forms with no token: every
+    # Complete button (and the caseload's search box) would then be refused as a forgery.
+    client = make_client(service, case_manager=manager)
+    engaged_with_plan(client, TODAY)
+    html = signed_in(manager).get(reverse(url_name)).content.decode()
+    forms = html.count('method="post"')
+    assert forms >= 1
+    assert html.count("csrfmiddlewaretoken") >= forms

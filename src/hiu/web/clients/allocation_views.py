@@ -35,10 +35,10 @@ def _service(request: AuthenticatedHttpRequest) -> Service:
     return service
 
 
-def _worker(service: Service, user_id: int) -> User:
-    """A worker of the service (a case manager, a lead, or anyone carrying its clients); any
-    other id is a 404 that names no one."""
-    clients = Client.objects.filter(service=service)
+def _worker(request: AuthenticatedHttpRequest, service: Service, user_id: int) -> User:
+    """A worker of the user's service (a case manager, a lead, or anyone carrying its clients);
+    any other id is a 404 that names no one."""
+    clients = Client.objects.visible_to(request.user)
     for worker in workers_of(service, clients):
         if worker.pk == user_id:
             return worker
@@ -51,7 +51,7 @@ def _worker(service: Service, user_id: int) -> User:
 @role_required(*CASEWORK)
 def worker_caseload(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     service = _service(request)
-    worker = _worker(service, user_id)
+    worker = _worker(request, service, user_id)
     theirs = Client.objects.visible_to(request.user).allocated_to(worker)
     pathway = pathway_for(service)
     rows = caseload_rows(theirs, pathway, timezone.localdate())
@@ -82,7 +82,7 @@ def move_caseload(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
     """A new case manager for each of the leaver's clients (spread evenly to begin with),
     confirmed at once."""
     service = _service(request)
-    leaving = _worker(service, user_id)
+    leaving = _worker(request, service, user_id)
     clients = list(
         Client.objects.visible_to(request.user)
         .allocated_to(leaving)

@@ -30,7 +30,7 @@ from enum import StrEnum
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import FloatField, Func, Q, Value
-from django.db.models.functions import Greatest, Replace, Upper
+from django.db.models.functions import Abs, Length, Replace, Upper
 from django.http import HttpRequest
 
 from hiu.phonetic import looks_like_postcode, phone_key, postcode_key, soundex
@@ -103,16 +103,17 @@ class Search:
                 # Joan, June are all J500), which would find everyone.
                 condition |= Q(family_name_key__contains=code)
             if trigrams and len(word) >= MIN_SOUND_ALIKE:
-                name = f"similar_{index}"
-                clients = clients.annotate(
-                    **{
-                        name: Greatest(
-                            Similarity("family_name", Value(word)),
-                            Similarity("given_name", Value(word)),
-                        )
-                    }
-                )
-                condition |= Q(**{f"{name}__gte": SIMILAR})
+                # Nearly the same spelling and nearly the same length: "davids" finds DAVIES,
+                # but "Smithers" does not find SMITH (a name inside a longer one typed).
+                for field in ("family_name", "given_name"):
+                    similar, gap = f"similar_{field}_{index}", f"gap_{field}_{index}"
+                    clients = clients.annotate(
+                        **{
+                            similar: Similarity(field, Value(word)),
+                            gap: Abs(Length(field) - len(word)),
+                        }
+                    )
+                    condition |= Q(**{f"{similar}__gte": SIMILAR, f"{gap}__lte": LENGTH_GAP})
             clients = clients.filter(condition)
         return clients
 
@@ -121,6 +122,8 @@ class Search:
 MIN_SOUND_ALIKE = 3
 #: pg_trgm's own default threshold for "similar".
 SIMILAR = 0.3
+#: A near spelling differs in length by at most this many letters.
+LENGTH_GAP = 2
 
 
 class Similarity(Func):
