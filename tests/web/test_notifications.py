@@ -82,7 +82,7 @@ def test_reallocating_notifies_the_new_worker(
     first, lead = staff[Role.CASE_MANAGER], staff[Role.SERVICE_LEAD]
     second = make_user("second_manager", Role.CASE_MANAGER, service)
     client = make_client(service, case_manager=first)
-    allocate(client, second, by=lead)
+    allocate(client, second, by=lead, reason="Their first case manager has left")
     assert kinds_for(second) == [Kind.ALLOCATED]
     assert kinds_for(first) == []
 

@@ -46,7 +46,9 @@ PAGES: dict[str, tuple[frozenset[Role], str]] = {
 TESTED_ELSEWHERE = {"reports:targets", "reports:target"}  # test_report_targets_access.py
 # Pages a commissioner may reach outside Reports: signing in and out, and home (which sends
 # them to Reports).
-COMMISSIONER_ALSO = {"accounts:sign_in", "accounts:sign_out", "accounts:home"}
+# The diary's calendar feed takes no sign-in (its secret token is the key): a made-up token is a
+# 404 for anyone, commissioners included (tests/web/test_diary_access.py).
+COMMISSIONER_ALSO = {"accounts:sign_in", "accounts:sign_out", "accounts:home", "diary:feed"}
 
 
 @pytest.fixture(autouse=True)
