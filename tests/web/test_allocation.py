@@ -3,6 +3,7 @@ each worker's caseload page; the client list filtered and exported."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -22,7 +23,7 @@ from hiu.web.clients.services import (
     reallocate_caseload,
     spread_evenly,
 )
-from hiu.web.demo.factories import record_episode
+from hiu.web.demo.factories import make_listed_person, make_run, record_episode
 from hiu.web.episodes.models import RelapseAlert, RelapseReason
 from hiu.web.episodes.phases import Complexity, Phase
 
@@ -104,6 +105,20 @@ def test_the_first_allocation_needs_no_reason(
     client = make_client(service)
     allocate(client, manager, by=lead)
     assert Allocation.objects.get(client=client).previous is None
+
+
+def test_accepting_someone_at_screening_for_a_worker_is_an_allocation_in_the_history(
+    service: Service, lead: User, manager: User, signed_in: Callable[[User], HttpClient]
+) -> None:
+    person = make_listed_person(make_run(service, dt.date(2026, 1, 31)), "9992000015", 1)
+    signed_in(lead).post(
+        reverse("screening:person", kwargs={"person_id": person.pk}),
+        {"decision": "accept", "complexity": "high", "case_manager": manager.pk},
+    )
+    (allocation,) = Allocation.objects.all()
+    assert (allocation.case_manager, allocation.by, allocation.previous) == (manager, lead, None)
+    assert allocation.reason == "Accepted at screening"
+    assert allocation.client.case_manager == manager
 
 
 # A leaver's caseload -------------------------------------------------------------------------

@@ -23,13 +23,13 @@ from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
 from hiu.web.clients.models import Client, Sex
 from hiu.web.clients.models import WayIn as ClientWayIn
+from hiu.web.clients.services import allocate
 from hiu.web.contacts.models import Contact
 from hiu.web.episodes.models import Episode
 from hiu.web.episodes.phases import Complexity, Phase, WayIn
 from hiu.web.episodes.services import open_episode, pathway_for
 from hiu.web.formatting import format_datetime
 from hiu.web.identification.models import IdentifiedPerson
-from hiu.web.notifications.services import notify_allocated
 from hiu.web.refused import Refused as Refused
 from hiu.web.screening.models import Decision, DeclineReason, Referral, ScreeningDecision
 from hiu.web.screening.querysets import DeclineReasonQuerySet, ReferralQuerySet
@@ -231,29 +231,23 @@ def screen_person(
         if screening.complexity not in Complexity.values:
             raise Refused("Select the complexity tier", "complexity")
         decision.complexity = screening.complexity
-        client, created = _client_for(person, service, by, request)
+        client, _created = _client_for(person, service, by, request)
         existing = open_episode_of(client)
         if existing is not None:
             raise Refused(
                 "This person already has an open episode of support with your service: "
                 "see their client record instead of accepting them again"
             )
-        if (
-            screening.case_manager is not None
-            and client.case_manager_id != screening.case_manager.pk
-        ):
-            client.case_manager = screening.case_manager
-            client.save(update_fields=["case_manager", "updated_at"])
-            notify_allocated(client, screening.case_manager, previous_id=None)
-            if not created:
-                record(
-                    Action.UPDATE_CLIENT,
-                    request=request,
-                    actor=by,
-                    object_type="client",
-                    object_id=client.pk,
-                    detail={"what": "case_manager", "case_manager": screening.case_manager.pk},
-                )
+        if screening.case_manager is not None:
+            # Through the one allocation path: the record's allocation history, the audit
+            # event and the new worker's notification, as for any other allocation.
+            allocate(
+                client,
+                screening.case_manager,
+                by=by,
+                reason="Accepted at screening",
+                request=request,
+            )
         decision.client = client
         decision.episode = open_episode(
             client,
