@@ -21,6 +21,7 @@ from hiu.web.corrections.registry import EntryKind, register
 from hiu.web.formatting import format_date, format_datetime
 from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
+from hiu.web.meetings.models import Meeting
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
 from hiu.web.plans.forms import AssessmentForm, ConsentAmendForm
@@ -381,5 +382,32 @@ ASSESSMENT = register(
         check=_assessment_check,
         moved=_episode_moved,
         shown_as={"needs": _needs_text},
+    )
+)
+
+
+# Team meetings ------------------------------------------------------------------------------
+
+MEETING = register(
+    EntryKind(
+        slug="meeting",
+        label="team meeting",
+        model=Meeting,
+        # A meeting holds a date, a kind, the organisations and the clients discussed: one
+        # recorded wrongly is marked in error and recorded again, not amended.
+        form=NothingToAmendForm,
+        fields={},
+        fields_template="",
+        initial=lambda meeting: {},
+        values=lambda data: {},
+        listed_at=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
+        describe=lambda meeting: (
+            f"{meeting.get_kind_display()} held on {format_date(meeting.held_on)}"
+        ),
+        # The service's, naming several clients: on no one client's record, so never moved
+        # (a client wrongly listed is the meeting marked in error and recorded again).
+        client_field="",
+        movable=False,
+        unattached_audit=("record_meeting", "meeting"),
     )
 )
