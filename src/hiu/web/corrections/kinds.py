@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiu.outcomes import INSTRUMENTS
+from hiu.web.casestudies.models import CaseStudy
 from hiu.web.clients.models import Client
 from hiu.web.contacts.forms import ContactForm, NothingToAmendForm, VisitAmendForm
 from hiu.web.contacts.models import Contact, Letter, Visit
@@ -409,5 +410,28 @@ MEETING = register(
         client_field="",
         movable=False,
         unattached_audit=("record_meeting", "meeting"),
+    )
+)
+
+
+# Case studies -------------------------------------------------------------------------------
+
+CASE_STUDY = register(
+    EntryKind(
+        slug="case_study",
+        label="case study",
+        model=CaseStudy,
+        # A story's words are changed by "Change the case study" (audited WRITE_CASE_STUDY), as
+        # a draft is redrafted: the corrections are marking it in error and moving it.
+        form=NothingToAmendForm,
+        fields={},
+        fields_template="",
+        initial=lambda case_study: {},
+        values=lambda data: {},
+        listed_at=lambda case_study: reverse("casestudies:client", args=[case_study.client_id]),
+        describe=lambda case_study: (
+            f"Case study: {case_study.title}, written {format_date(case_study.written_on)}"
+        ),
+        moved=_episode_moved,
     )
 )
