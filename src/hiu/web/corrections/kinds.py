@@ -26,7 +26,15 @@ from hiu.web.meetings.models import Meeting
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
 from hiu.web.outcomes.models import GoalRating, OutcomeRecord
 from hiu.web.plans.forms import AssessmentForm, ConsentAmendForm
-from hiu.web.plans.models import Assessment, Consent, ConsentLevel, Need
+from hiu.web.plans.models import (
+    ActionPlan,
+    Assessment,
+    Consent,
+    ConsentLevel,
+    CrisisPlan,
+    EDPlan,
+    Need,
+)
 from hiu.web.refused import Refused
 from hiu.web.screening.forms import DecisionNoteForm
 from hiu.web.screening.models import ScreeningDecision
@@ -435,3 +443,39 @@ CASE_STUDY = register(
         moved=_episode_moved,
     )
 )
+
+
+# Plan versions ------------------------------------------------------------------------------
+# A plan is amended by saving a new version (each keeps who made it and when), so a version is
+# never amended in place: the corrections are marking one entered in error (the one before it
+# becomes current again). Nor is one moved: its number belongs to the client's run of
+# versions, so one filed on the wrong client is marked in error and the plan written on the
+# right client's record.
+
+
+def _plan_kind(
+    slug: str, label: str, model: type[ActionPlan | CrisisPlan | EDPlan], listed: str
+) -> EntryKind:
+    return register(
+        EntryKind(
+            slug=slug,
+            label=label,
+            model=model,
+            form=NothingToAmendForm,
+            fields={},
+            fields_template="",
+            initial=lambda plan: {},
+            values=lambda data: {},
+            listed_at=lambda plan: reverse(listed, args=[plan.client_id]),
+            describe=lambda plan: (
+                f"{label[0].upper()}{label[1:]} {plan.version}, "
+                f"made {format_datetime(plan.made_at)}"
+            ),
+            movable=False,
+        )
+    )
+
+
+ACTION_PLAN = _plan_kind("action_plan", "action plan version", ActionPlan, "plans:plan_history")
+CRISIS_PLAN = _plan_kind("crisis_plan", "crisis plan version", CrisisPlan, "plans:crisis")
+ED_PLAN = _plan_kind("ed_plan", "ED plan version", EDPlan, "plans:ed_plan")
