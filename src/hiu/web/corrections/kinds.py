@@ -24,7 +24,7 @@ from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
 from hiu.web.meetings.models import Meeting
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
-from hiu.web.outcomes.models import GoalRating, OutcomeRecord
+from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremResponse
 from hiu.web.plans.forms import AssessmentForm, ConsentAmendForm
 from hiu.web.plans.models import (
     ActionPlan,
@@ -199,6 +199,28 @@ QUESTIONNAIRE = register(
         listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]),
         describe=_questionnaire_described,
         moved=_episode_moved,
+    )
+)
+
+
+# Experience questionnaires (PREMs) ------------------------------------------------------------
+
+PREM = register(
+    EntryKind(
+        slug="prem",
+        label="experience questionnaire",
+        model=PremResponse,
+        # As a questionnaire: wrong answers are marked in error and recorded again, so what
+        # counts as a positive experience is always worked out from the answers given.
+        form=MeasureWhenForm,
+        fields={"completed_on": "Completed", "point": "When in care"},
+        fields_template="corrections/fields/prem.jinja",
+        initial=lambda response: {"completed_on": response.completed_on, "point": response.point},
+        values=lambda data: {"completed_on": data["completed_on"], "point": data["point"]},
+        listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]) + "#experience",
+        describe=lambda response: (
+            f"Experience questionnaire completed {format_date(response.completed_on)}"
+        ),
     )
 )
 
