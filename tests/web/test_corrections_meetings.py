@@ -163,3 +163,19 @@ def test_another_services_meeting_cannot_be_marked_in_error(
     assert http.get(url).status_code == 404
     assert http.post(url, {"reason": "Not ours"}).status_code == 404
     assert Meeting.objects.get(pk=theirs.pk).entered_in_error_at is None
+
+
+@pytest.mark.parametrize("name", ["entry", "amend", "in_error", "move"])
+def test_the_client_record_correction_pages_do_not_reach_a_meeting(
+    service: Service,
+    lead: User,
+    discussed: Client,
+    signed_in: Callable[[User], HttpClient],
+    name: str,
+) -> None:
+    _, wrong = _meetings(service, lead, discussed)
+    url = reverse(f"corrections:{name}", args=[discussed.pk, "meeting", wrong.pk])
+    http = signed_in(lead)
+    assert http.get(url).status_code == 404
+    assert http.post(url, {"reason": "Twice"}).status_code == 404
+    assert Meeting.objects.filter(pk=wrong.pk).exists()
