@@ -21,6 +21,7 @@ from hiu.web.audit.models import Action, AuditEvent
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Contact
 from hiu.web.demo.factories import make_contact
+from hiu.web.meetings.models import Meeting, MeetingKind
 
 CASEWORK = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 LEAD = frozenset({Role.SERVICE_LEAD})
@@ -185,3 +186,57 @@ def test_each_correction_is_audited_by_kind_and_id(
         "kind": "contact",
         "entry": world.contact.pk,
     }
+
+
+# -- Pages of corrections outside the ``corrections`` namespace: entries on no one client's
+# record (a team meeting), corrected from their own page. --------------------------------------
+
+SERVICE_PAGES: dict[str, Page] = {
+    "meetings:in_error": Page(CASEWORK, post=True, post_audit="entered_in_error"),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "roles"), table_cases({name: page.roles for name, page in SERVICE_PAGES.items()})
+)
+def test_each_service_page_declares_the_roles_in_the_table(
+    name: str, roles: frozenset[Role]
+) -> None:
+    assert declared_roles(name) == roles
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed", "refused"),
+    http_cases({name: page.roles for name, page in SERVICE_PAGES.items()}),
+)
+@pytest.mark.db_engine
+def test_a_meeting_is_marked_in_error_by_a_role_the_table_names_audited_by_kind_and_id(
+    staff: dict[Role, User],
+    signed_in: Callable[[User], HttpClient],
+    service: Service,
+    other_service: Service,
+    name: str,
+    allowed: Role,
+    refused: Role,
+) -> None:
+    ours = Meeting.objects.create(
+        service=service, held_on=timezone.localdate(), kind=MeetingKind.REFERRAL
+    )
+    theirs = Meeting.objects.create(
+        service=other_service, held_on=timezone.localdate(), kind=MeetingKind.REFERRAL
+    )
+    url = reverse(name, args=[ours.pk])
+    assert signed_in(staff[refused]).get(url).status_code == 403
+    assert signed_in(staff[refused]).post(url, {"reason": "Twice"}).status_code == 403
+    http = signed_in(staff[allowed])
+    other = reverse(name, args=[theirs.pk])
+    assert http.get(other).status_code == 404
+    assert http.post(other, {"reason": "Twice"}).status_code == 404
+    assert http.get(url).status_code == 200
+    assert http.post(url, {"reason": "Twice"}).status_code == 302
+    event = AuditEvent.objects.filter(action=Action.RECORD_MEETING).latest("id")
+    assert (event.object_type, event.object_id, event.detail) == (
+        "meeting",
+        str(ours.pk),
+        {"correction": SERVICE_PAGES[name].post_audit, "kind": "meeting", "entry": ours.pk},
+    )

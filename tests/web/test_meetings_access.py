@@ -29,7 +29,7 @@ from hiu.web.meetings.models import Meeting, MeetingKind
 TODAY = timezone.localdate()
 TEAM: frozenset[Role] = frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR})
 TEAM_ROLES = sorted(TEAM, key=lambda r: r.name)
-PAGES = {"meetings:list", "meetings:new", "meetings:detail"}
+PAGES = {"meetings:list", "meetings:new", "meetings:detail", "meetings:in_error"}
 
 
 def held_on(day: dt.date) -> dict[str, str]:
@@ -56,7 +56,7 @@ def a_meeting(service: Service, *clients: Client) -> Meeting:
 
 
 def url_of(name: str, meeting: Meeting) -> str:
-    if name == "meetings:detail":
+    if name in ("meetings:detail", "meetings:in_error"):
         return reverse(name, kwargs={"meeting_id": meeting.pk})
     return reverse(name)
 
@@ -99,9 +99,10 @@ def test_the_team_opens_the_meeting_pages_and_no_one_else(
     assert not views.exists()
     response = signed_in(staff[allowed]).get(url_of(url_name, meeting))
     assert response.status_code == 200
-    # The list names no client; the form offers them; the meeting's page names those discussed.
+    # The list names no client, nor does marking a meeting in error; the form offers them;
+    # the meeting's page names those discussed.
     named = open_client.family_name.encode() in response.content
-    assert named == (url_name != "meetings:list")
+    assert named == (url_name in ("meetings:new", "meetings:detail"))
     expected = [(staff[allowed], str(meeting.pk), {"clients": [open_client.pk]})]
     assert [(e.actor, e.object_id, e.detail) for e in views] == (
         expected if url_name == "meetings:detail" else []

@@ -20,3 +20,13 @@ def case_studies_of_client(client: Client) -> list[CaseStudy]:
 
 def case_study_of(client: Client, case_study_id: int) -> CaseStudy | None:
     return client.case_studies.filter(pk=case_study_id).first()
+
+
+def case_studies_in_error_of_client(client: Client) -> list[CaseStudy]:
+    """The client's case studies marked entered in error (ADR 0019), latest written first."""
+    return list(
+        CaseStudy.all_with_errors.in_error()
+        .filter(client=client)
+        .select_related("entered_in_error_by")
+        .order_by("-written_on", "-id")
+    )

@@ -25,9 +25,16 @@ from hiu.web.casestudies import services
 from hiu.web.casestudies.forms import CaseStudyForm, ConsentForm, SharingForm, WithdrawForm
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.casestudies.presenters import client_case_studies, list_rows
-from hiu.web.casestudies.querysets import case_studies_of, case_studies_of_client, case_study_of
+from hiu.web.casestudies.querysets import (
+    case_studies_in_error_of_client,
+    case_studies_of,
+    case_studies_of_client,
+    case_study_of,
+)
 from hiu.web.clients.models import Client
 from hiu.web.clients.record import client_to_change
+from hiu.web.corrections.presenters import corrected_ids
+from hiu.web.corrections.services import moved_out_of
 from hiu.web.record_views import bind, record_form, record_page
 
 READERS = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -60,14 +67,19 @@ def _case_study(request: AuthenticatedHttpRequest, client: Client, case_study_id
 @role_required(*READERS)
 def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_to_change(request, client_id)
-    views = client_case_studies(case_studies_of_client(client), request.user)
+    stories = case_studies_of_client(client)
+    in_error = case_studies_in_error_of_client(client)
     return _record_page(
         request,
         client,
         "client",
         "case_studies",
-        views=views,
+        views=client_case_studies(stories, request.user),
         may_write=has_role(request.user, *WRITERS),
+        in_error=in_error,
+        show_in_error=request.GET.get("in_error") == "show",
+        corrected=corrected_ids("case_study", [*stories, *in_error]),
+        moved=moved_out_of(client, "case_study"),
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiu.outcomes import INSTRUMENTS
+from hiu.web.casestudies.models import CaseStudy
 from hiu.web.clients.models import Client
 from hiu.web.contacts.forms import ContactForm, NothingToAmendForm, VisitAmendForm
 from hiu.web.contacts.models import Contact, Letter, Visit
@@ -21,10 +22,19 @@ from hiu.web.corrections.registry import EntryKind, register
 from hiu.web.formatting import format_date, format_datetime
 from hiu.web.interventions.forms import SessionForm
 from hiu.web.interventions.models import InterventionSession
+from hiu.web.meetings.models import Meeting
 from hiu.web.outcomes.forms import GoalRatingAmendForm, MeasureWhenForm
-from hiu.web.outcomes.models import GoalRating, OutcomeRecord
+from hiu.web.outcomes.models import GoalRating, OutcomeRecord, PremResponse
 from hiu.web.plans.forms import AssessmentForm, ConsentAmendForm
-from hiu.web.plans.models import Assessment, Consent, ConsentLevel, Need
+from hiu.web.plans.models import (
+    ActionPlan,
+    Assessment,
+    Consent,
+    ConsentLevel,
+    CrisisPlan,
+    EDPlan,
+    Need,
+)
 from hiu.web.refused import Refused
 from hiu.web.screening.forms import DecisionNoteForm
 from hiu.web.screening.models import ScreeningDecision
@@ -189,6 +199,28 @@ QUESTIONNAIRE = register(
         listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]),
         describe=_questionnaire_described,
         moved=_episode_moved,
+    )
+)
+
+
+# Experience questionnaires (PREMs) ------------------------------------------------------------
+
+PREM = register(
+    EntryKind(
+        slug="prem",
+        label="experience questionnaire",
+        model=PremResponse,
+        # As a questionnaire: wrong answers are marked in error and recorded again, so what
+        # counts as a positive experience is always worked out from the answers given.
+        form=MeasureWhenForm,
+        fields={"completed_on": "Completed", "point": "When in care"},
+        fields_template="corrections/fields/prem.jinja",
+        initial=lambda response: {"completed_on": response.completed_on, "point": response.point},
+        values=lambda data: {"completed_on": data["completed_on"], "point": data["point"]},
+        listed_at=lambda entry: reverse("outcomes:client", args=[entry.client_id]) + "#experience",
+        describe=lambda response: (
+            f"Experience questionnaire completed {format_date(response.completed_on)}"
+        ),
     )
 )
 
@@ -383,3 +415,89 @@ ASSESSMENT = register(
         shown_as={"needs": _needs_text},
     )
 )
+
+
+# Team meetings ------------------------------------------------------------------------------
+
+MEETING = register(
+    EntryKind(
+        slug="meeting",
+        label="team meeting",
+        model=Meeting,
+        # A meeting holds a date, a kind, the organisations and the clients discussed: one
+        # recorded wrongly is marked in error and recorded again, not amended.
+        form=NothingToAmendForm,
+        fields={},
+        fields_template="",
+        initial=lambda meeting: {},
+        values=lambda data: {},
+        listed_at=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
+        describe=lambda meeting: (
+            f"{meeting.get_kind_display()} held on {format_date(meeting.held_on)}"
+        ),
+        # The service's, naming several clients: on no one client's record, so never moved
+        # (a client wrongly listed is the meeting marked in error and recorded again).
+        client_field="",
+        movable=False,
+        unattached_audit=("record_meeting", "meeting"),
+    )
+)
+
+
+# Case studies -------------------------------------------------------------------------------
+
+CASE_STUDY = register(
+    EntryKind(
+        slug="case_study",
+        label="case study",
+        model=CaseStudy,
+        # A story's words are changed by "Change the case study" (audited WRITE_CASE_STUDY), as
+        # a draft is redrafted: the corrections are marking it in error and moving it.
+        form=NothingToAmendForm,
+        fields={},
+        fields_template="",
+        initial=lambda case_study: {},
+        values=lambda data: {},
+        listed_at=lambda case_study: reverse("casestudies:client", args=[case_study.client_id]),
+        describe=lambda case_study: (
+            f"Case study: {case_study.title}, written {format_date(case_study.written_on)}"
+        ),
+        moved=_episode_moved,
+    )
+)
+
+
+# Plan versions ------------------------------------------------------------------------------
+# A plan is amended by saving a new version (each keeps who made it and when), so a version is
+# never amended in place: the corrections are marking one entered in error (the one before it
+# becomes current again). Nor is one moved: its number belongs to the client's run of
+# versions, so one filed on the wrong client is marked in error and the plan written on the
+# right client's record.
+
+
+def _plan_kind(
+    slug: str, label: str, model: type[ActionPlan | CrisisPlan | EDPlan], listed: str
+) -> EntryKind:
+    return register(
+        EntryKind(
+            slug=slug,
+            label=label,
+            model=model,
+            form=NothingToAmendForm,
+            fields={},
+            fields_template="",
+            initial=lambda plan: {},
+            values=lambda data: {},
+            listed_at=lambda plan: reverse(listed, args=[plan.client_id]),
+            describe=lambda plan: (
+                f"{label[0].upper()}{label[1:]} {plan.version}, "
+                f"made {format_datetime(plan.made_at)}"
+            ),
+            movable=False,
+        )
+    )
+
+
+ACTION_PLAN = _plan_kind("action_plan", "action plan version", ActionPlan, "plans:plan_history")
+CRISIS_PLAN = _plan_kind("crisis_plan", "crisis plan version", CrisisPlan, "plans:crisis")
+ED_PLAN = _plan_kind("ed_plan", "ED plan version", EDPlan, "plans:ed_plan")

@@ -39,11 +39,15 @@ class EntryKind:
     check: Callable[[Any, dict[str, Any]], None] | None = None
     moved: Callable[[Any, Client], None] | None = None
     form_kwargs: Mapping[str, Any] = field(default_factory=dict)
-    # How the entry reaches its client ("client", or "intervention__client" for a session),
-    # and whether it can be moved to another client's record (a session moves with its
+    # How the entry reaches its client ("client", or "intervention__client" for a session;
+    # "" for an entry of the service's, on no one client's record: a team meeting), and
+    # whether it can be moved to another client's record (a session moves with its
     # intervention, not on its own).
     client_field: str = "client"
     movable: bool = True
+    # The audit action (``hiu.web.audit.models.Action`` value) and object type written for a
+    # correction of an entry on no client's record: a declined screening decision, a meeting.
+    unattached_audit: tuple[str, str] = ("screen_person", "")
     # What else marking an entry in error changes on it (the fields it set, to be saved).
     in_error_also: Callable[[Any], list[str]] | None = None
     # How a field whose value is not a plain one is shown (a list of codes, say).
@@ -57,7 +61,9 @@ class EntryKind:
 
     def client_of(self, entry: Any) -> Client | None:
         """The entry's client; None for an entry with no client record (a declined
-        screening decision)."""
+        screening decision, a team meeting)."""
+        if not self.client_field:
+            return None
         found: Any = entry
         for step in self.client_field.split("__"):
             found = getattr(found, step)

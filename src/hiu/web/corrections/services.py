@@ -41,12 +41,14 @@ def _audit(
 ) -> None:
     detail = {"correction": action, "kind": kind.slug, "entry": entry.pk}
     if client_id is None:
-        # A declined screening decision: no client record, so the screening is what changed.
+        # No client record (a declined screening decision, a team meeting): the screening or
+        # the meeting is what changed.
+        action_value, object_type = kind.unattached_audit
         record(
-            Action.SCREEN_PERSON,
+            Action(action_value),
             request=request,
             actor=by,
-            object_type=kind.slug,
+            object_type=object_type or kind.slug,
             object_id=entry.pk,
             detail=detail,
         )

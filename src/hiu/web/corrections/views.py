@@ -6,7 +6,7 @@ only (another client's entry is a 404), and the writes go through ``services``."
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
@@ -22,7 +22,10 @@ from hiu.web.refused import Refused
 
 
 def _entry_of(client: Client, kind: EntryKind, entry_id: int) -> Correctable:
-    """The entry, on this client's record only, whether or not it is marked in error."""
+    """The entry, on this client's record only, whether or not it is marked in error. A kind
+    on no client's record (a team meeting) is corrected from its own page: a 404 here."""
+    if not kind.client_field:
+        raise Http404
     # Every correctable kind hangs from a client (the stubs cannot see it on the mixin).
     on_client = kind.model.all_with_errors.filter(**{kind.client_field: client})
     found: Correctable = get_object_or_404(on_client, pk=entry_id)

@@ -1,6 +1,9 @@
 """Multidisciplinary team meetings and the clients discussed at them (000 §2.3.7 and §4.1:
 "Number of wider MDTs held and number of patients discussed").
 
+A meeting recorded by mistake is marked entered in error (ADR 0019): it stays, struck through,
+and leaves the list, the client summary's line and the report's counts.
+
 A meeting records who came as organisations, not people, and which clients were discussed;
 what was said about a client belongs in their record (a contact or a plan), not here.
 
@@ -14,6 +17,7 @@ from django.db import models
 
 from hiu.web.accounts.models import Service
 from hiu.web.clients.models import Client
+from hiu.web.corrections.entries import Correctable
 
 
 class MeetingKind(models.TextChoices):
@@ -21,7 +25,7 @@ class MeetingKind(models.TextChoices):
     REFERRAL = "referral", "Referral meeting"
 
 
-class Meeting(models.Model):
+class Meeting(Correctable):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField()
     kind = models.CharField(max_length=20, choices=MeetingKind.choices)

@@ -10,6 +10,9 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from hiu.web.clients.models import Client
+from hiu.web.corrections.models import Correction
+from hiu.web.corrections.registry import kind_named
+from hiu.web.corrections.services import history_of
 from hiu.web.formatting import (
     display_name,
     display_username,
@@ -65,6 +68,8 @@ class MeetingPage:
     meeting: Meeting
     recorded_by: str
     clients: list[DiscussedClient]
+    # Its corrections (ADR 0019), newest first: a meeting is only ever marked in error.
+    history: list[Correction]
 
     @property
     def client_ids(self) -> list[int]:
@@ -76,6 +81,7 @@ def meeting_page(meeting: Meeting) -> MeetingPage:
     return MeetingPage(
         meeting=meeting,
         recorded_by=recorded_by(meeting),
+        history=history_of(kind_named("meeting"), meeting),
         clients=[
             DiscussedClient(
                 client_id=client.pk,
@@ -89,7 +95,8 @@ def meeting_page(meeting: Meeting) -> MeetingPage:
 
 
 def discussed_line(client: Client) -> str:
-    """ "Discussed at 3 team meetings (latest 4 September 2026)", or "" if never."""
+    """ "Discussed at 3 team meetings (latest 4 September 2026)", or "" if never. Meetings
+    marked entered in error are left out (the reverse relation uses the default manager)."""
     found = client.meetings.aggregate(n=Count("pk"), latest=Max("held_on"))
     count = int(found["n"] or 0)
     latest: dt.date | None = found["latest"]

@@ -21,8 +21,19 @@ def meetings_of(service: Service) -> QuerySet[Meeting]:
     )
 
 
+def meetings_in_error_of(service: Service) -> QuerySet[Meeting]:
+    """The service's meetings marked entered in error (ADR 0019), latest first."""
+    return (
+        Meeting.all_with_errors.in_error()
+        .filter(service=service)
+        .annotate(discussed=Count("clients"))
+        .order_by("-held_on", "-id")
+    )
+
+
 def meeting_of(service: Service, meeting_id: int) -> Meeting | None:
-    return Meeting.objects.filter(service=service, pk=meeting_id).first()
+    """The service's meeting, whether or not it is marked entered in error."""
+    return Meeting.all_with_errors.filter(service=service, pk=meeting_id).first()
 
 
 def clients_to_discuss(user: User) -> QuerySet[Client]:

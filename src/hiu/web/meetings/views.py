@@ -4,6 +4,8 @@
 
 The list names no client. A meeting's own page names the clients discussed, so opening it
 writes VIEW_MEETING with their ids to the audit log; a meeting of another service is a 404.
+A meeting recorded by mistake is marked entered in error (ADR 0019) from its page: it leaves
+the list (shown again, struck through, on asking) and every count.
 """
 
 from __future__ import annotations
@@ -19,12 +21,20 @@ from hiu.web.accounts.permissions import AuthenticatedHttpRequest, role_required
 from hiu.web.accounts.roles import Role
 from hiu.web.audit.models import Action
 from hiu.web.audit.service import record
+from hiu.web.corrections.forms import ReasonForm
+from hiu.web.corrections.registry import kind_named
+from hiu.web.corrections.services import mark_in_error
 from hiu.web.formatting import format_nhs_number
 from hiu.web.meetings import services
 from hiu.web.meetings.forms import MeetingForm
 from hiu.web.meetings.models import Meeting
 from hiu.web.meetings.presenters import meeting_page, meeting_rows
-from hiu.web.meetings.querysets import clients_to_discuss, meeting_of, meetings_of
+from hiu.web.meetings.querysets import (
+    clients_to_discuss,
+    meeting_of,
+    meetings_in_error_of,
+    meetings_of,
+)
 from hiu.web.record_views import bind, record_form
 
 TEAM = (Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR)
@@ -42,10 +52,19 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     page = Paginator(meetings_of(service), PAGE_SIZE).get_page(request.GET.get("page"))
+    in_error = list(meetings_in_error_of(service))
+    show_in_error = request.GET.get("in_error") == "1"
     return render(
         request,
         "meetings/list.jinja",
-        {"service": service, "page": page, "rows": meeting_rows(list(page.object_list))},
+        {
+            "service": service,
+            "page": page,
+            "rows": meeting_rows(list(page.object_list)),
+            "in_error_count": len(in_error),
+            "show_in_error": show_in_error,
+            "in_error_rows": meeting_rows(in_error) if show_in_error else [],
+        },
     )
 
 
@@ -107,3 +126,31 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
         detail={"clients": page.client_ids},
     )
     return render(request, "meetings/detail.jinja", {"page": page})
+
+
+@role_required(*TEAM)
+def meeting_in_error(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
+    """Mark the meeting entered in error: it stays, struck through, and leaves the list, the
+    clients' summaries and the report's counts. Audited by the service (RECORD_MEETING with
+    the correction, the kind and the meeting's id)."""
+    service = _own_service(request)
+    meeting = meeting_of(service, meeting_id)
+    if meeting is None:
+        raise Http404("No such meeting")
+    if meeting.in_error:
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    kind = kind_named("meeting")
+    return record_form(
+        request,
+        bind(request, ReasonForm),
+        save=lambda form: mark_in_error(
+            kind, meeting, reason=form.cleaned_data["reason"], by=request.user, request=request
+        ),
+        saved="The meeting is marked entered in error: record it again if it was held",
+        then=redirect("meetings:list"),
+        show=lambda form: render(
+            request,
+            "meetings/in_error.jinja",
+            {"meeting": meeting, "form": form, "described": kind.describe(meeting)},
+        ),
+    )

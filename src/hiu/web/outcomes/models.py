@@ -117,8 +117,10 @@ class PremQuestionnaire(models.Model):
         return f"Experience questionnaire {self.pk}"
 
 
-class PremResponse(models.Model):
-    """A client's answers to the service's experience questionnaire (typically at step down)."""
+class PremResponse(Correctable):
+    """A client's answers to the service's experience questionnaire (typically at step down).
+    Correctable (ADR 0019): the date and point in care amended; wrong answers marked entered
+    in error and recorded again."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="prem_responses")
     # The questionnaire version answered; 0 is the standard questionnaire (DEFAULT_PREM).

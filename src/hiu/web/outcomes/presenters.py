@@ -149,6 +149,7 @@ class ClientOutcomes:
     # only when asked for), the ids of those with a history, and lines of entries moved away.
     records_in_error: list[OutcomeRecord]
     ratings_in_error: list[GoalRating]
+    prems_in_error: list[PremResponse]
     show_in_error: bool
     corrected: dict[str, set[int]]
     moved_out: list[Correction]
@@ -167,6 +168,12 @@ def client_outcomes(client: Client, *, show_in_error: bool = False) -> ClientOut
         .in_error()
         .select_related("entered_in_error_by")
     )
+    prems_in_error = list(
+        PremResponse.all_with_errors.filter(client=client)
+        .in_error()
+        .select_related("entered_in_error_by")
+    )
+    prems = prem_rows(client)
     grouped = by_instrument(records)
     sections = []
     for code, records in grouped.items():
@@ -200,17 +207,20 @@ def client_outcomes(client: Client, *, show_in_error: bool = False) -> ClientOut
         sections=sections,
         goals=goal_histories(ratings),
         has_current_goals=bool(current_goals(client)),
-        prems=prem_rows(client),
+        prems=prems,
         records_in_error=records_in_error,
         ratings_in_error=ratings_in_error,
+        prems_in_error=prems_in_error,
         show_in_error=show_in_error,
         corrected={
             "questionnaire": corrected_ids("questionnaire", [*records, *records_in_error]),
             "goal_rating": corrected_ids("goal_rating", [*ratings, *ratings_in_error]),
+            "prem": corrected_ids("prem", [*(row.response for row in prems), *prems_in_error]),
         },
         moved_out=[
             *moved_out_of(client, "questionnaire"),
             *moved_out_of(client, "goal_rating"),
+            *moved_out_of(client, "prem"),
         ],
     )
 

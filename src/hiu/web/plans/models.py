@@ -172,7 +172,7 @@ class Progress(models.TextChoices):
     NO_LONGER_RELEVANT = "no_longer_relevant", "No longer relevant"
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Correctable):
     """One version of a client's action plan. Saving the plan always makes a new version; old
     versions and their goals are never changed."""
 
@@ -217,7 +217,7 @@ class Goal(models.Model):
 # -- Crisis and relapse plan, ED engagement plan (000 §2.3.4, §2.3.5) --------------------------
 
 
-class CrisisPlan(models.Model):
+class CrisisPlan(Correctable):
     """One version of the client's crisis and relapse plan; the latest is current."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="crisis_plans")
@@ -244,7 +244,7 @@ class CrisisPlan(models.Model):
         return f"Crisis plan {self.pk}"
 
 
-class EDPlan(models.Model):
+class EDPlan(Correctable):
     """One version of the engagement plan / ED protocol: how the emergency department and
     urgent care (111, 999) should respond when the client arrives or calls (000 §2.3.5)."""
 

@@ -226,6 +226,7 @@ def overview(client: Client, today: dt.date) -> Overview:
 
 @dataclass(frozen=True)
 class VersionRow:
+    pk: int
     version: int
     made_by: str
     made_at: dt.datetime
@@ -241,6 +242,7 @@ def plan_versions(client: Client) -> list[VersionRow]:
     )
     return [
         VersionRow(
+            pk=plan.pk,
             version=plan.version,
             made_by=person(plan.made_by),
             made_at=plan.made_at,
@@ -249,3 +251,26 @@ def plan_versions(client: Client) -> list[VersionRow]:
         )
         for plan in plans
     ]
+
+
+@dataclass(frozen=True)
+class VersionCorrections:
+    """What a versioned plan's page shows of its corrections (ADR 0019): the versions marked
+    entered in error, hidden unless asked for. A version is only ever marked in error (never
+    amended nor moved), so a version that stands has no history and links "Correct"."""
+
+    kind: str
+    in_error: list[ActionPlan | CrisisPlan | EDPlan]
+    show_in_error: bool
+
+
+def version_corrections(
+    kind: str, model: type[ActionPlan | CrisisPlan | EDPlan], client: Client, *, show: bool
+) -> VersionCorrections:
+    in_error: list[ActionPlan | CrisisPlan | EDPlan] = list(
+        model.all_with_errors.in_error()
+        .filter(client=client)
+        .select_related("entered_in_error_by")
+        .order_by("-version")
+    )
+    return VersionCorrections(kind=kind, in_error=in_error, show_in_error=show)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -64,8 +64,11 @@ def _lock(client: Client) -> None:
     Client.objects.select_for_update().filter(pk=client.pk).first()
 
 
-def _next_version(model: type[Model], client: Client) -> int:
-    found = model._default_manager.filter(client=client).aggregate(n=Max("version"))["n"]
+def _next_version(model: type[ActionPlan | CrisisPlan | EDPlan], client: Client) -> int:
+    """The next version's number, counting versions marked entered in error too (ADR 0019,
+    the plans trap): the default manager leaves them out, so it would hand out the number of
+    one in error again and break the (client, version) constraint."""
+    found = model.all_with_errors.filter(client=client).aggregate(n=Max("version"))["n"]
     return int(found or 0) + 1
 
 

@@ -30,6 +30,9 @@ from hiu.web.plans.forms import (
     WithdrawConsentForm,
 )
 from hiu.web.plans.models import (
+    ActionPlan,
+    CrisisPlan,
+    EDPlan,
     current_consent,
     sharing_stopped_on,
 )
@@ -40,6 +43,7 @@ from hiu.web.plans.presenters import (
     overview,
     person,
     plan_versions,
+    version_corrections,
 )
 from hiu.web.plans.querysets import current_crisis_plan, current_ed_plan, current_plan, plan_version
 from hiu.web.plans.services import default_plan_review_on, default_review_on
@@ -277,6 +281,9 @@ def plan_history(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
         "plan_history",
         "plan_history",
         versions=plan_versions(client),
+        corrections=version_corrections(
+            "action_plan", ActionPlan, client, show=request.GET.get("in_error") == "show"
+        ),
         shown=shown,
         shown_by=person(shown.made_by) if shown is not None else "",
         goals=list(shown.goals.all()) if shown is not None else [],
@@ -314,6 +321,9 @@ def crisis(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             "crisis_plan",
             form,
             **_versions(request, client.crisis_plans.all()),
+            corrections=version_corrections(
+                "crisis_plan", CrisisPlan, client, show=request.GET.get("in_error") == "show"
+            ),
         )
 
     return record_form(
@@ -347,6 +357,9 @@ def ed_plan(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
             "ed_plan",
             form,
             **_versions(request, client.ed_plans.all()),
+            corrections=version_corrections(
+                "ed_plan", EDPlan, client, show=request.GET.get("in_error") == "show"
+            ),
             stopped=sharing_stopped_on(client),
         )
 

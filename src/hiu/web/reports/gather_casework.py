@@ -234,8 +234,10 @@ def declines(service: Service) -> tuple[DeclineFacts, ...]:
 def meetings(service: Service) -> tuple[MeetingFacts, ...]:
     """The service's team meetings and which of its clients each discussed."""
     discussed: dict[int, set[int]] = defaultdict(set)
+    # A join through the meeting: meetings marked entered in error are left out here as well
+    # as below (ADR 0019).
     for meeting_id, client_id in Meeting.clients.through.objects.filter(
-        meeting__service=service, client__service=service
+        current_only("meeting"), meeting__service=service, client__service=service
     ).values_list("meeting_id", "client_id"):
         discussed[meeting_id].add(client_id)
     return tuple(
