@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _PHONE_HEADING = re.compile(
-    r'<span class="nhsuk-table__heading" aria-hidden="true">[^<]*</span><div class="hiu-table-value">'
+    r'<span class="nhsuk-table__heading" aria-hidden="true">[^<]*</span>'
+    r'<div class="hiu-table-value">'
     r"(.*?)</div>(</t[dh]>)",
     re.S,
 )

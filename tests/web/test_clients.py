@@ -803,7 +803,8 @@ def test_the_activity_page_says_not_yet_imported_in_the_chart_and_the_table_neve
     assert "Shaded grey: not yet imported" in svg  # the key
     table = without_phone_headings(page.split("<caption", 2)[-1])
     this_month = table.split(f"{month(0):%B %Y}</th>", 1)[1].split("</tr>", 1)[0]
-    cells = [cell.split("<", 1)[0] for cell in this_month.split('hiu-not-imported" role="cell">')[1:]]
+    not_imported = this_month.split('hiu-not-imported" role="cell">')[1:]
+    cells = [cell.split("<", 1)[0] for cell in not_imported]
     assert cells == ["Not yet imported"] * 4
     assert 'numeric">0<' not in this_month
 
