@@ -37,7 +37,9 @@ def _slug(url: str) -> str:
 
 def _check(page: Page, base: str, path: str, who: str) -> list[str]:
     """Open a page at phone width: the problems found, as sentences (empty when all is well)."""
-    page.goto(f"{base}{path}")
+    response = page.goto(f"{base}{path}")
+    if response is None or response.status != 200:
+        return [f"{path} answered {response.status if response else 'nothing'}, not 200"]
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     problems = []
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -65,6 +67,15 @@ def _first_href(page: Page, base: str, path: str, selector: str) -> str:
     href = link.get_attribute("href")
     assert href
     return href
+
+
+def _links(page: Page, base: str, path: str, prefix: str, most: int = 1) -> list[str]:
+    """The first links on a page to pages under ``prefix`` (none when the demo has none)."""
+    page.goto(f"{base}{path}")
+    links = page.locator(f"main a[href^='{prefix}']")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    pages = [h.split("?")[0] for h in hrefs if h and not re.search(r"\.[a-z]+$", h)]
+    return list(dict.fromkeys(pages))[:most]
 
 
 def test_the_case_managers_pages_fit_a_phone(phone: Page, live_url: str) -> None:
@@ -123,6 +134,25 @@ def test_the_leads_pages_fit_a_phone(phone: Page, live_url: str) -> None:
         f"{client}/",
         f"{client}/activity/",
         f"{client}/contacts/",
+        f"{client}/tasks/",
+        "/meetings/",
+        "/services/interventions/",
+        "/service/report-targets/",
+        "/letter-templates/",
+        "/team/leaver/",
     ]
+    paths += _links(page, live_url, "/referrals/", "/referrals/")
+    paths += _links(page, live_url, "/identification/", "/identification/runs/")
+    paths += _links(page, live_url, "/identification/", "/screening/runs/")
+    paths += _links(page, live_url, "/evaluation/", "/evaluation/runs/")
+    paths += _links(page, live_url, "/reports/", "/reports/issued/")
     problems = [p for path in paths for p in _check(page, live_url, path, "lead")]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_audit_log_fits_a_phone(phone: Page, live_url: str) -> None:
+    page = phone
+    sign_in(page, live_url, "ig")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    problems = _check(page, live_url, "/audit/", "ig")
     assert problems == [], "\n".join(problems)
