@@ -298,7 +298,7 @@ def test_my_week_shows_my_bookings_and_those_i_go_to_as_second_worker_a_table_a_
     make_booking(other, lead, starts_at=at(today, 15), kind=Kind.PHONE_CALL)
     make_booking(anna, manager, starts_at=at(week_start(today) + dt.timedelta(days=7), 9))
     page = signed_in(manager).get(reverse("diary:week")).content.decode()
-    assert page.count('class="nhsuk-table-responsive hiu-diary-day"') == 7
+    assert page.count('class="nhsuk-table nhsuk-table--responsive hiu-diary-day"') == 7
     assert "Annabel Quartermaine" in page
     assert "Bertram Ollerenshaw" in page  # as second worker
     assert page.count("Bertram Ollerenshaw") == 1  # not the lead's own phone call
@@ -333,7 +333,7 @@ def test_the_team_week_shows_everyone_in_the_service_with_their_worker_and_no_on
     page = signed_in(manager).get(reverse("diary:team_week")).content.decode()
     assert "Annabel Quartermaine" in page
     assert "Zebedee" not in page
-    assert '<th scope="col" class="nhsuk-table__header">Worker</th>' in page
+    assert '<th scope="col" class="nhsuk-table__header" role="columnheader">Worker</th>' in page
     assert reverse("diary:worker_week", args=[lead.pk]) in page
     lead_week = signed_in(manager).get(reverse("diary:worker_week", args=[lead.pk]))
     assert "Annabel Quartermaine" in lead_week.content.decode()
