@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import User
@@ -142,26 +142,34 @@ class SnoozeTaskForm(forms.Form):
         return self.quick[when]
 
 
-class WorkerChoiceForm(forms.Form):
-    worker = forms.ChoiceField(
-        error_messages={
-            "required": "Select who will do the task",
-            "invalid_choice": "Select who will do the task",
-        }
-    )
+def _worker_field(message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(error_messages={"required": message, "invalid_choice": message})
+
+
+class _ChoosesAWorker(forms.Form):
+    """A form with a field (``worker_field``) choosing one of ``workers``, shown by their
+    names; ``chosen()`` is that user."""
+
+    worker_field: ClassVar[str] = "worker"
 
     def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workers = {str(worker.pk): worker for worker in workers}
-        field = self.fields["worker"]
+        field = self.fields[self.worker_field]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
 
     def chosen(self) -> User:
-        return self.workers[self.cleaned_data["worker"]]
+        return self.workers[self.cleaned_data[self.worker_field]]
 
 
-class OwnTaskForm(forms.Form):
+class WorkerChoiceForm(_ChoosesAWorker):
+    worker = _worker_field("Select who will do the task")
+
+
+class OwnTaskForm(_ChoosesAWorker):
+    worker_field = "assignee"
+
     what = forms.CharField(
         max_length=WHAT_MAX,
         error_messages={
@@ -170,43 +178,14 @@ class OwnTaskForm(forms.Form):
         },
     )
     due_on = DateField("the date the task is due", not_future=False)
-    assignee = forms.ChoiceField(
-        error_messages={
-            "required": "Select who will do the task",
-            "invalid_choice": "Select who will do the task",
-        }
-    )
-
-    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.workers = {str(worker.pk): worker for worker in workers}
-        field = self.fields["assignee"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
-
-    def chosen(self) -> User:
-        return self.workers[self.cleaned_data["assignee"]]
+    assignee = _worker_field("Select who will do the task")
 
 
-class LeaverForm(forms.Form):
+class LeaverForm(_ChoosesAWorker):
     """Whose caseload is moving."""
 
-    leaver = forms.ChoiceField(
-        error_messages={
-            "required": "Select whose caseload is moving",
-            "invalid_choice": "Select whose caseload is moving",
-        }
-    )
-
-    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.workers = {str(worker.pk): worker for worker in workers}
-        field = self.fields["leaver"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(key, person_name(worker)) for key, worker in self.workers.items()]
-
-    def chosen(self) -> User:
-        return self.workers[self.cleaned_data["leaver"]]
+    worker_field = "leaver"
+    leaver = _worker_field("Select whose caseload is moving")
 
 
 class CaseloadMoveForm(forms.Form):
