@@ -89,12 +89,13 @@ unit: setup
 
 # Again on PostgreSQL, when a server is named (CI names one): the tests that depend on the
 # database engine (marked db_engine: queries, transactions, constraints, migrations, audit
-# triggers, scoped querysets) and the browser journeys, not every web test a second time.
+# triggers, scoped querysets) and the browser journeys, not every web test a second time, nor
+# the layout-only checks at a phone's width (marked layout_only).
 postgres: setup
 	@if [ -n "$$HIU_TEST_POSTGRES_URL" ]; then \
 		$(FRESH_TEST_DATA) && \
 		HIU_DATA_DIR=$(TEST_DATA) DATABASE_URL="$$HIU_TEST_POSTGRES_URL" \
-			$(PYTEST) -m "db_engine or browser" tests/web tests/browser; \
+			$(PYTEST) -m "(db_engine or browser) and not layout_only" tests/web tests/browser; \
 	else \
 		echo "HIU_TEST_POSTGRES_URL is not set: the PostgreSQL run is skipped."; \
 	fi
