@@ -5,6 +5,8 @@ only (another client's entry is a 404), and the writes go through ``services``."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -34,6 +36,29 @@ def _entry_of(client: Client, kind: EntryKind, entry_id: int) -> Correctable:
 
 def _to_entry(client_id: int, kind: EntryKind, entry_id: int) -> HttpResponse:
     return redirect("corrections:entry", client_id=client_id, kind=kind.slug, entry_id=entry_id)
+
+
+def _entry_form_page(
+    request: AuthenticatedHttpRequest, found: Client, page: str, what: EntryKind, item: Correctable
+) -> Callable[[forms.Form], HttpResponse]:
+    """The record page of a correction's form (``page`` is also its template's name, after
+    ``entry_``), for ``record_form``'s ``show``."""
+    template = f"corrections/{page.removeprefix('entry_')}.jinja"
+
+    def show(form: forms.Form) -> HttpResponse:
+        return record_page(
+            request,
+            found,
+            page,
+            template,
+            client_id=found.pk,
+            form=form,
+            kind=what,
+            entry=item,
+            title=what.describe(item),
+        )
+
+    return show
 
 
 @role_required(*CORRECTING_ROLES)
@@ -79,17 +104,7 @@ def amend_view(
         save=save,
         saved=f"The {what.label} is amended: its history keeps what it said before",
         then=_to_entry(found.pk, what, item.pk),
-        show=lambda form: record_page(
-            request,
-            found,
-            "entry_amend",
-            "corrections/amend.jinja",
-            client_id=found.pk,
-            form=form,
-            kind=what,
-            entry=item,
-            title=what.describe(item),
-        ),
+        show=_entry_form_page(request, found, "entry_amend", what, item),
     )
 
 
@@ -114,17 +129,7 @@ def in_error_view(
         save=save,
         saved=f"The {what.label} is marked entered in error",
         then=redirect(what.listed_at(item)),
-        show=lambda form: record_page(
-            request,
-            found,
-            "entry_in_error",
-            "corrections/in_error.jinja",
-            client_id=found.pk,
-            form=form,
-            kind=what,
-            entry=item,
-            title=what.describe(item),
-        ),
+        show=_entry_form_page(request, found, "entry_in_error", what, item),
     )
 
 
@@ -161,15 +166,5 @@ def move_view(
         saved=f"The {what.label} is moved to the other client's record. This record keeps a "
         "line saying it was moved, naming no one",
         then=redirect(back),
-        show=lambda form: record_page(
-            request,
-            found,
-            "entry_move",
-            "corrections/move.jinja",
-            client_id=found.pk,
-            form=form,
-            kind=what,
-            entry=item,
-            title=what.describe(item),
-        ),
+        show=_entry_form_page(request, found, "entry_move", what, item),
     )
