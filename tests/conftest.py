@@ -10,12 +10,15 @@ conftest, all of them (``SHARED_FIXTURE_GROUPS``), so that one process makes it.
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from hiu.synth.simulate import SynthSpec, synthesise
 
@@ -69,8 +72,31 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return SharedFixtureScheduling(config, log)
 
 
+# How far the run's clock is set from the real one, in seconds: worked out by the first process
+# and inherited by xdist's workers and by the subprocesses the browser tests start.
+CLOCK_SHIFT = "HIU_TEST_CLOCK_SHIFT"
+
+
+def hold_the_date() -> None:
+    """Keep one date from the start of the run to its end.
+
+    Many tests work out "today" when their module is imported and compare it with dates the
+    code works out later; a run that crossed midnight failed a dozen of them (CI, 2026-12-07).
+    The clock starts at noon in London on the day the run started and ticks on from there, so a
+    run of under eleven hours stays on that day. Every process of the run shares the one shift:
+    the browser tests start their server and worker through tests/browser/held_clock.py. The
+    database server and Spark's JVM keep the real time (no test reads the time from either).
+    """
+    if CLOCK_SHIFT not in os.environ:
+        now = datetime.now(ZoneInfo("Europe/London"))
+        noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+        os.environ[CLOCK_SHIFT] = str((noon - now).total_seconds())
+    time_machine.travel(time.time() + float(os.environ[CLOCK_SHIFT]), tick=True).start()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, each worker writes under its own folder of HIU_DATA_DIR."""
+    """Hold the date; under xdist, each worker writes under its own folder of HIU_DATA_DIR."""
+    hold_the_date()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
         return
