@@ -24,11 +24,6 @@ WIDTH = 375
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "phones"
 
 
-# Layout at 375 px does not depend on the database: the PostgreSQL pass leaves these out (the
-# same pages are opened there at desktop width by test_roles.py and test_casework_pages.py).
-pytestmark = pytest.mark.layout_only
-
-
 @pytest.fixture
 def phone(browser: Browser) -> Page:
     context = browser.new_context(viewport={"width": WIDTH, "height": 812})
