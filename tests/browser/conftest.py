@@ -99,13 +99,13 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "HIU_DEMO_PASSWORD": DEMO_PASSWORD,
             "HIU_DEBUG": "false",
         }
-        # On the test run's clock (held_clock.py), as `python -m hiu.web.manage` and `hiu`.
+        # On the test run's clock (held_clock.py): `python -m hiu.web.manage`, and `hiu`.
         held = [sys.executable, str(HERE / "held_clock.py")]
         manage = [*held, "hiu.web.manage"]
         synthetic = tmp / "data" / "synthetic"
         _run(
             # No --start: the activity ends with the last complete month, as `make demo`'s does.
-            [*held, "hiu", "synth", "--adults", "20000", "--years", "2", "--seed", "7",
+            [*held, "hiu.console:main", "synth", "--adults", "20000", "--years", "2", "--seed", "7",
              "--out", str(synthetic)],
             env,
         )  # fmt: skip
