@@ -7,6 +7,8 @@ prefixed with ``'`` in that case, which spreadsheets show as the text itself.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -15,3 +17,8 @@ FORMULA_START = r"^[=+\-@\t\r]"
 def escape_formula(column: pl.Expr) -> pl.Expr:
     text = column.cast(pl.String)
     return pl.when(text.str.contains(FORMULA_START)).then("'" + text).otherwise(text)
+
+
+def escape_formula_text(text: str) -> str:
+    """``text`` as ``escape_formula`` writes it: prefixed with ``'`` if it would start a formula."""
+    return f"'{text}" if re.match(FORMULA_START, text) else text

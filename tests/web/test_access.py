@@ -45,6 +45,7 @@ ROLE_PAGES: dict[str, frozenset[Role]] = {
     "clients:search": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
     "clients:tasks": frozenset({Role.SERVICE_LEAD, Role.CASE_MANAGER, Role.DATA_COORDINATOR}),
     "audit:log": frozenset({Role.IG_LEAD, Role.ADMINISTRATOR}),
+    "audit:export": frozenset({Role.IG_LEAD, Role.ADMINISTRATOR}),
     # Quarantine files hold patient data: administrators do not get the import pages either.
     "imports:data": frozenset({Role.DATA_COORDINATOR}),
     "imports:upload": frozenset({Role.DATA_COORDINATOR}),

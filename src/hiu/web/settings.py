@@ -3,7 +3,8 @@
 Variables (documented in docs/configuration.md): HIU_DATA_DIR, DATABASE_URL, HIU_SECRET_KEY,
 HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_SECURE_COOKIES, HIU_MAX_UPLOAD_MB, HIU_DEMO_PASSWORD (read by
 the demo command only), HIU_EMAIL_HOST, HIU_EMAIL_PORT, HIU_EMAIL_USER, HIU_EMAIL_PASSWORD,
-HIU_EMAIL_TLS, HIU_EMAIL_SSL, HIU_EMAIL_FROM and HIU_SITE_URL (notification emails).
+HIU_EMAIL_TLS, HIU_EMAIL_SSL, HIU_EMAIL_FROM and HIU_SITE_URL (notification emails),
+HIU_UNUSUAL_ACCESS_RECORDS (the audit log's daily check).
 Bad values stop start-up with a message naming the variable.
 """
 
@@ -213,6 +214,10 @@ EMAIL_TIMEOUT = int(str(_EMAIL["EMAIL_TIMEOUT"]))
 DEFAULT_FROM_EMAIL = str(_EMAIL["DEFAULT_FROM_EMAIL"])
 HIU_EMAIL_ENABLED = bool(_EMAIL["HIU_EMAIL_ENABLED"])
 HIU_SITE_URL = str(_EMAIL["HIU_SITE_URL"])
+
+# The daily check of the audit log (hiu.web.audit.unusual): someone who opened at least this
+# many client records outside their own caseload in a day is pointed out to the IG lead.
+HIU_UNUSUAL_ACCESS_RECORDS = env_int("HIU_UNUSUAL_ACCESS_RECORDS", 20, minimum=1, maximum=100_000)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

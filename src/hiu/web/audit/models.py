@@ -58,6 +58,8 @@ class Action(models.TextChoices):
     READ_CALENDAR_FEED = "read_calendar_feed", "A calendar app read a private calendar feed"
     RAISE_RISK_ALERT = "raise_risk_alert", "A risk answer raised a risk alert"
     REVIEW_RISK_ALERT = "review_risk_alert", "Recorded the review of a risk alert"
+    SEARCH_AUDIT_LOG = "search_audit_log", "Searched the audit log by NHS number"
+    EXPORT_AUDIT_LOG = "export_audit_log", "Downloaded entries of the audit log"
     CHANGE_NOTIFICATION_PREFERENCES = (
         "change_notification_preferences",
         "Changed their notification preferences",

@@ -1,34 +1,101 @@
-"""The audit log for IG leads and administrators: filter by person, action or record."""
+"""The audit log for IG leads and administrators: search it (by NHS number, person, action,
+record and dates), read it in words, and export what a search finds."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from hiu.spreadsheet_safety import escape_formula_text
 from hiu.web.accounts.permissions import role_required
-from hiu.web.accounts.roles import Role
-from hiu.web.audit.models import Action, AuditEvent
+from hiu.web.accounts.roles import Role, has_role
+from hiu.web.audit.models import Action
+from hiu.web.audit.search import AuditSearch, AuditSearchForm, records_of
+from hiu.web.audit.service import record
+from hiu.web.audit.wording import describe
 
 PAGE_SIZE = 50
+#: An export holds at most this many entries, newest first; a narrower search gets the rest.
+EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS = ("When", "Who", "What happened", "Action", "Record type", "Record", "From")
+
+
+def _searched(request: HttpRequest) -> tuple[AuditSearchForm, AuditSearch | None]:
+    """The search in the query string; ``None`` when a field is wrong (the page says which),
+    so that a mistyped NHS number never shows every entry instead."""
+    form = AuditSearchForm(request.GET if request.GET else None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, form.search() if form.is_bound else AuditSearch()
 
 
 @role_required(Role.IG_LEAD, Role.ADMINISTRATOR)
 def log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.all()
-    username = request.GET.get("username", "").strip()
-    action = request.GET.get("action", "").strip()
-    record = request.GET.get("client", "").strip()
-    if username:
-        events = events.filter(actor_username__iexact=username)
-    if action in Action.values:
-        events = events.filter(action=action)
-    if record.isdigit():
-        events = events.filter(object_type="client", object_id=record)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "filters": {"username": username, "action": action, "client": record},
-        "actions": Action.choices,
-    }
+    form, search = _searched(request)
+    if search is None:
+        return render(request, "audit/log.jinja", _context(request, form))
+    records = records_of(search.nhs_number) if search.nhs_number else None
+    if records is not None:
+        # Looking a person up by NHS number is itself recorded (the number is not).
+        record(Action.SEARCH_AUDIT_LOG, request=request, detail=search.as_detail(records))
+    page = Paginator(search.events(records), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _context(
+        request,
+        form,
+        page=page,
+        entries=describe(list(page.object_list), request.user),
+        query=search.as_query(),
+        searched=search.any,
+        nhs_number_matched=records is None or bool(records.clients or records.identified_people),
+    )
     return render(request, "audit/log.jinja", context)
+
+
+def _context(request: HttpRequest, form: AuditSearchForm, **found: object) -> dict[str, object]:
+    """The page's context; with no ``page`` when the search has a mistake to correct."""
+    return {
+        "form": form,
+        "page": None,
+        "entries": [],
+        "shows_names": has_role(request.user, Role.IG_LEAD),
+        **found,
+    }
+
+
+@role_required(Role.IG_LEAD, Role.ADMINISTRATOR)
+def export(request: HttpRequest) -> HttpResponse:
+    form, search = _searched(request)
+    if search is None:
+        return render(request, "audit/log.jinja", _context(request, form), status=400)
+    records = records_of(search.nhs_number) if search.nhs_number else None
+    events = list(search.events(records)[:EXPORT_LIMIT])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for entry in describe(events, request.user):
+        event = entry.event
+        row = (
+            timezone.localtime(event.at).isoformat(timespec="seconds"),
+            entry.who,
+            entry.sentence,
+            event.action,
+            event.object_type,
+            entry.record,
+            event.ip_address or "",
+        )
+        # Usernames typed at the sign-in page and names from the record are outside text.
+        writer.writerow([escape_formula_text(str(cell)) for cell in row])
+    record(
+        Action.EXPORT_AUDIT_LOG,
+        request=request,
+        detail={**search.as_detail(records), "rows": len(events)},
+    )
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -37,6 +37,15 @@ class ClientQuerySet(models.QuerySet["Client"]):
             return self.none()
         return self.filter(service_id=profile.service_id)
 
+    def named_in_audit_log_for(self, user: AnyUser) -> ClientQuerySet:
+        """Clients whose names the audit log shows ``user``: the IG lead's own service's (they
+        answer its subject access requests and its questions about who read what); nobody's
+        for anyone else, the administrator included, who sees record numbers."""
+        profile = getattr(user, "staff_profile", None)
+        if Role.IG_LEAD not in roles_of(user) or profile is None or profile.service_id is None:
+            return self.none()
+        return self.filter(service_id=profile.service_id)
+
     def allocated_to(self, user: User) -> ClientQuerySet:
         return self.filter(case_manager=user)
 

@@ -7,5 +7,6 @@ and ``error_summary(form)``, which links each error to its field's first input.
 """
 
 from hiu.web.forms.dates import DateField, DateInput, DatePart, read_date
+from hiu.web.forms.nhs_number import NhsNumberField
 
-__all__ = ["DateField", "DateInput", "DatePart", "read_date"]
+__all__ = ["DateField", "DateInput", "DatePart", "NhsNumberField", "read_date"]

@@ -70,6 +70,14 @@ class IdentifiedPersonQuerySet(models.QuerySet["IdentifiedPerson"]):
         service_id = _service_id(user)
         return self.none() if service_id is None else self.filter(run__service_id=service_id)
 
+    def named_in_audit_log_for(self, user: AnyUser) -> IdentifiedPersonQuerySet:
+        """List rows whose names the audit log shows ``user``: as
+        ``ClientQuerySet.named_in_audit_log_for``, the IG lead's own service's only."""
+        profile = getattr(user, "staff_profile", None)
+        if Role.IG_LEAD not in roles_of(user) or profile is None or profile.service_id is None:
+            return self.none()
+        return self.filter(run__service_id=profile.service_id)
+
     def listed(self) -> IdentifiedPersonQuerySet:
         """People on the list itself (new or continuing), not those dropped from the last one."""
         return self.filter(rank__isnull=False)

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     RELAPSE = "relapse", "Relapse alert"
     VISIT_NOT_CHECKED_OUT = "visit_not_checked_out", "Visit not checked out"
     RISK_ANSWER = "risk_answer", "Risk answer recorded"
+    UNUSUAL_ACCESS = "unusual_access", "Unusual access to client records"
 
 
 class Notification(models.Model):

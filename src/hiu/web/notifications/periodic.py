@@ -8,6 +8,9 @@
   worker expected to be back. To the worker and the service's leads.
 - **Relapse alert**: an open relapse alert (raised by an import or an identified list, in the
   tasks worker). To the client's case manager and the service's leads.
+- **Unusual access**: yesterday, someone opened at least ``HIU_UNUSUAL_ACCESS_RECORDS`` client
+  records outside their own caseload (``hiu.web.audit.unusual``). To their service's IG leads,
+  with a link to those entries of the audit log.
 
 Each notification names its event ("referral:12"), and ``notify`` writes one notification per
 person and event: running the job again notifies no one twice.
@@ -17,14 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
+from hiu.web.accounts.roles import Role
+from hiu.web.audit.unusual import unusual_access
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Visit
 from hiu.web.episodes.models import RelapseAlert
-from hiu.web.formatting import format_datetime
+from hiu.web.formatting import display_name, format_date, format_datetime
 from hiu.web.notifications.models import Kind
 from hiu.web.notifications.services import case_manager_and_leads, notify, service_leads
 from hiu.web.screening.models import Referral
@@ -121,4 +130,43 @@ def notify_due(now: dt.datetime) -> Counter[str]:
             event=f"relapse:{alert.pk}",
         )
         written[Kind.RELAPSE] += len(made)
+    written[Kind.UNUSUAL_ACCESS] += notify_unusual_access(now)
+    return written
+
+
+def ig_leads(user: User) -> list[User]:
+    """The IG leads of ``user``'s service."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None or profile.service_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_profile__service_id=profile.service_id,
+            groups__name=Role.IG_LEAD.label,
+        ).distinct()
+    )
+
+
+def notify_unusual_access(now: dt.datetime) -> int:
+    """Tell the IG leads about yesterday's unusual access (once per person and day)."""
+    day = timezone.localdate(now) - dt.timedelta(days=1)
+    written = 0
+    for found in unusual_access(day, settings.HIU_UNUSUAL_ACCESS_RECORDS):
+        search = {"username": found.user.get_username(), "action": "view_client"}
+        for prefix in ("date_from", "date_to"):
+            search |= {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month)}
+            search[f"{prefix}_year"] = str(day.year)
+        made = notify(
+            Kind.UNUSUAL_ACCESS,
+            ig_leads(found.user),
+            None,
+            text=(
+                f"{display_name(found.user)} opened {found.records} client records outside "
+                f"their caseload on {format_date(day)}"
+            ),
+            link=f"{reverse('audit:log')}?{urlencode(search)}",
+            event=f"access:{found.user.pk}:{day.isoformat()}",
+        )
+        written += len(made)
     return written
