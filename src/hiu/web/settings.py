@@ -4,7 +4,7 @@ Variables (documented in docs/configuration.md): HIU_DATA_DIR, DATABASE_URL, HIU
 HIU_DEBUG, HIU_ALLOWED_HOSTS, HIU_SECURE_COOKIES, HIU_MAX_UPLOAD_MB, HIU_DEMO_PASSWORD (read by
 the demo command only), HIU_EMAIL_HOST, HIU_EMAIL_PORT, HIU_EMAIL_USER, HIU_EMAIL_PASSWORD,
 HIU_EMAIL_TLS, HIU_EMAIL_SSL, HIU_EMAIL_FROM and HIU_SITE_URL (notification emails),
-HIU_UNUSUAL_ACCESS_RECORDS (the audit log's daily check).
+HIU_UNUSUAL_ACCESS_RECORDS (the audit log's daily check), HIU_DJANGO_ADMIN.
 Bad values stop start-up with a message naming the variable.
 """
 
@@ -214,6 +214,11 @@ EMAIL_TIMEOUT = int(str(_EMAIL["EMAIL_TIMEOUT"]))
 DEFAULT_FROM_EMAIL = str(_EMAIL["DEFAULT_FROM_EMAIL"])
 HIU_EMAIL_ENABLED = bool(_EMAIL["HIU_EMAIL_ENABLED"])
 HIU_SITE_URL = str(_EMAIL["HIU_SITE_URL"])
+
+# Django's own admin writes no audit event and bypasses the app's rules on users: people are
+# administered on the app's Users and roles page. HIU_DJANGO_ADMIN=true opens it at
+# /django-admin/ (for a developer, or to recover a service with no administrator left).
+DJANGO_ADMIN = env_bool("HIU_DJANGO_ADMIN", False)
 
 # The daily check of the audit log (hiu.web.audit.unusual): someone who opened at least this
 # many client records outside their own caseload in a day is pointed out to the IG lead.

@@ -1,5 +1,6 @@
 """URL routes. Every page needs a signed-in user (LoginRequiredMiddleware) unless marked."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,8 +27,10 @@ urlpatterns = [
     path("", include("hiu.web.organisations.urls")),
     path("", include("hiu.web.notifications.urls")),
     path("", include("hiu.web.risk.urls")),
-    path("django-admin/", admin.site.urls),
 ]
+# Closed unless HIU_DJANGO_ADMIN is set (settings.py): users are administered in the app.
+if settings.DJANGO_ADMIN:
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied

@@ -10,4 +10,8 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="sign_out"),
     path("volunteers/", views.volunteers, name="volunteers"),
     path("users/", views.users, name="users"),
+    path("users/add/", views.add_user, name="add_user"),
+    path("users/<int:user_id>/", views.change_user, name="change_user"),
+    path("users/<int:user_id>/password/", views.user_password, name="user_password"),
+    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
 ]

@@ -58,6 +58,11 @@ class Action(models.TextChoices):
     READ_CALENDAR_FEED = "read_calendar_feed", "A calendar app read a private calendar feed"
     RAISE_RISK_ALERT = "raise_risk_alert", "A risk answer raised a risk alert"
     REVIEW_RISK_ALERT = "review_risk_alert", "Recorded the review of a risk alert"
+    CREATE_USER = "create_user", "Added a user"
+    CHANGE_USER = "change_user", "Changed a user's details, roles or service"
+    DEACTIVATE_USER = "deactivate_user", "Switched off a user's account"
+    REACTIVATE_USER = "reactivate_user", "Switched a user's account back on"
+    RESET_PASSWORD = "reset_password", "Set a new password for a user"
     SEARCH_AUDIT_LOG = "search_audit_log", "Searched the audit log by NHS number"
     EXPORT_AUDIT_LOG = "export_audit_log", "Downloaded entries of the audit log"
     CHANGE_NOTIFICATION_PREFERENCES = (

@@ -69,7 +69,9 @@ DEMO_USERS = (
     DemoUser("volunteers", "Morgan", "Lee", Role.VOLUNTEER_COORDINATOR, "Befriending coordinator"),
     # In the service: a commissioner sees the reports of the service they commission.
     DemoUser("commissioner", "Dana", "Hughes", Role.COMMISSIONER, "ICB commissioner", True),
-    DemoUser("ig", "Robin", "Patel", Role.IG_LEAD, "IG lead and Caldicott guardian", False),
+    # In the service: the IG lead answers for its records (and reads its clients' names in the
+    # audit log).
+    DemoUser("ig", "Robin", "Patel", Role.IG_LEAD, "IG lead and Caldicott guardian", True),
     DemoUser("admin", "Kim", "Taylor", Role.ADMINISTRATOR, "System administrator", False),
 )
 #: The case managers the caseload is shared between, in turn.
@@ -106,7 +108,8 @@ def _demo_user(spec: DemoUser, password: str, service: Service) -> User:
         email=f"{spec.username}@example.nhs.uk",
         job_title=spec.job_title,
         organisation=spec.organisation,
-        django_admin=spec.role is Role.ADMINISTRATOR,  # the Django admin, for user management
+        django_admin=spec.role
+        is Role.ADMINISTRATOR,  # Django's admin, when HIU_DJANGO_ADMIN opens it
     )
 
 
