@@ -135,3 +135,10 @@ def test_ig_leads_can_filter_the_log_by_person_and_action(
     by_action = browser.get(reverse("audit:log"), {"action": "sign_in"}).content.decode()
     assert "case_manager" in by_action
     assert "intruder" not in by_action
+
+
+def test_an_event_must_be_one_of_the_actions(db: object) -> None:
+    with pytest.raises(ValueError, match="Not an audit action"):
+        AuditEvent(action="made_up", actor_username="someone").save()
+    assert not AuditEvent.objects.exists()
+    assert record(Action.SIGN_IN_FAILED, username="x").action_label == "Failed sign-in"

@@ -1047,7 +1047,7 @@ def test_every_download_is_audited_without_patient_data(
     assert event.actor == staff[Role.DATA_COORDINATOR]
     assert (event.object_type, event.object_id) == ("identification_run", str(february.pk))
     assert event.detail == {"format": "xlsx", "people": 3, "excluded": 0}
-    assert event.get_action_display() == "Downloaded an identified list"
+    assert event.action_label == "Downloaded an identified list"
     everything = str(list(AuditEvent.objects.values()))
     for value in [*NUMBERS.values(), format_nhs_number(BEN), "Ben", "Beta", "Cara", "Gamma"]:
         assert value not in everything

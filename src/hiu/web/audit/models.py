@@ -86,7 +86,9 @@ class AuditEvent(models.Model):
     )
     # The username as typed or as it was then: failed sign-ins have no user, and usernames change.
     actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    # One of ``Action``, checked in ``save``. Not given as the field's choices: every new action
+    # would then be a migration that writes out the whole list again (there were eleven).
+    action = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -102,7 +104,14 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Audit events cannot be changed.")
+        if self.action not in Action.values:
+            raise ValueError(f"Not an audit action: {self.action!r}")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Viewed client record")."""
+        return Action(self.action).label

@@ -101,7 +101,7 @@ def _sentence(event: AuditEvent, who: str, record: str) -> str:
         return f"{who} viewed {record}" + (f": {page}" if page else "")
     if event.action == Action.SIGN_IN_FAILED:
         return f"{who} failed to sign in"
-    label = event.get_action_display()
+    label = event.action_label
     if label.startswith("A "):  # "A risk answer raised a risk alert": the actor is beside it
         return f"{label} ({who})" + (f": {record}" if record else "")
     sentence = f"{who} {label[:1].lower()}{label[1:]}"
