@@ -10,12 +10,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
-from nhs_number.validate import is_valid as is_valid_nhs_number
 
 from hiu.web.clients.models import Sex
 from hiu.web.episodes.phases import Complexity
 from hiu.web.formatting import display_name
-from hiu.web.forms import DateField
+from hiu.web.forms import DateField, NhsNumberField
+from hiu.web.forms.nhs_number import INVALID
 from hiu.web.screening.models import Decision, DeclineReason
 from hiu.web.screening.services import CONSENT_REFUSED, ReferralDetails, Screening
 
@@ -153,12 +153,8 @@ TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 class ReferralForm(forms.Form):
-    nhs_number = forms.CharField(
-        max_length=20,
-        error_messages={
-            "required": "Enter the person's NHS number",
-            "max_length": "Enter a valid NHS number",
-        },
+    nhs_number = NhsNumberField(
+        error_messages={"required": "Enter the person's NHS number", "max_length": INVALID}
     )
     given_name = forms.CharField(
         max_length=100,
@@ -231,12 +227,6 @@ class ReferralForm(forms.Form):
     # The date may be today and the time still to come: ``_received_at`` checks them together.
     received = DateField("the date the referral came in", not_future=False)
     received_time = forms.CharField(required=False, max_length=10)
-
-    def clean_nhs_number(self) -> str:
-        digits = "".join(str(self.cleaned_data["nhs_number"]).split())
-        if len(digits) != 10 or not digits.isdigit() or not is_valid_nhs_number(digits):
-            raise forms.ValidationError("Enter a valid NHS number")
-        return digits
 
     def clean_postcode(self) -> str:
         return " ".join(str(self.cleaned_data["postcode"]).upper().split())
