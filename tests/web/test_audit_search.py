@@ -91,9 +91,15 @@ def test_a_search_by_nhs_number_finds_the_person_s_events_in_words_and_no_one_el
         Action.VIEW_PERSON_ACTIVITY, actor=sam, object_type="identified_person", object_id=row.pk
     )
 
-    page = signed_in(ig_lead).get(reverse("audit:log"), {"nhs_number": "943 476 5919"})
+    page = signed_in(ig_lead).post(
+        reverse("audit:log"), {"nhs_number": "943 476 5919"}, follow=True
+    )
     text = page.content.decode()
     assert page.status_code == 200
+    # The number went in the POST's body; the page it led to names the records, not the number.
+    [(address, _)] = page.redirect_chain
+    assert "person=" in address
+    assert "5919" not in address
     assert f"Sam Okafor viewed Linda Davies (record {linda.pk}): consent" in text
     assert f"Linda Davies (identified-list row {row.pk})" in text
     assert "Ahmed" not in text
@@ -113,11 +119,13 @@ def test_an_nhs_number_with_no_record_says_so_and_a_wrong_one_shows_nothing(
 ) -> None:
     _view(sam, linda)
     browser = signed_in(ig_lead)
-    none_held = browser.get(reverse("audit:log"), {"nhs_number": OTHER}).content.decode()
-    assert "No client record or identified-list row has that NHS number" in none_held
-    assert "Linda" not in none_held
+    none_held = browser.post(reverse("audit:log"), {"nhs_number": OTHER}, follow=True)
+    assert (
+        "No client record or identified-list row has that NHS number" in none_held.content.decode()
+    )
+    assert "Linda" not in none_held.content.decode()
     # A wrong check digit is an error on the page, not every entry of the log.
-    wrong = browser.get(reverse("audit:log"), {"nhs_number": "9434765918"})
+    wrong = browser.post(reverse("audit:log"), {"nhs_number": "9434765918"})
     assert wrong.status_code == 200
     text = wrong.content.decode()
     assert "Enter a valid NHS number" in text
@@ -182,7 +190,11 @@ def test_the_export_is_what_the_search_found_escaped_and_audited(
 ) -> None:
     _view(sam, linda, "plans")
     record(Action.SIGN_IN_FAILED, username='=HYPERLINK("http://evil","x")')
-    response = signed_in(ig_lead).get(reverse("audit:export"), {"nhs_number": LINDA})
+    browser = signed_in(ig_lead)
+    found = browser.post(reverse("audit:log"), {"nhs_number": LINDA}, follow=True)
+    [(address, _)] = found.redirect_chain
+    query = address.split("?", 1)[1]
+    response = browser.get(f"{reverse('audit:export')}?{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = _rows(response)
@@ -218,9 +230,21 @@ def test_a_wrong_search_exports_nothing(
     ig_lead: User, sam: User, linda: Client, signed_in: Callable[[User], HttpClient]
 ) -> None:
     _view(sam, linda)
-    response = signed_in(ig_lead).get(reverse("audit:export"), {"nhs_number": "12345"})
+    response = signed_in(ig_lead).get(reverse("audit:export"), {"person": "made-up"})
     assert response.status_code == 400
+    assert "search by the NHS number again" in response.content.decode()
     assert not AuditEvent.objects.filter(action=Action.EXPORT_AUDIT_LOG).exists()
+
+
+def test_an_nhs_number_in_the_page_s_address_is_not_searched_for(
+    ig_lead: User, sam: User, linda: Client, signed_in: Callable[[User], HttpClient]
+) -> None:
+    _view(sam, linda)
+    page = signed_in(ig_lead).get(reverse("audit:log"), {"nhs_number": LINDA})
+    text = page.content.decode()
+    assert "Enter the NHS number in the form and press Search" in text
+    assert "Sam Okafor viewed" not in text
+    assert not AuditEvent.objects.filter(action=Action.SEARCH_AUDIT_LOG).exists()
 
 
 def _views_yesterday(user: User, clients: list[Client]) -> None:

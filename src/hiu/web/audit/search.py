@@ -3,7 +3,9 @@
 The log names records by type and id, never by NHS number (models.py). A search by NHS number
 is answered by finding the records that belong to the number, each service's client record
 and each identified-list row, and then their events: the number itself is never stored, and
-no record is opened to find it.
+no record is opened to find it. The number is sent in the body of a POST, never in a URL (which
+servers and proxies write to their access logs, and browsers to their history): the page then
+carries the records it matched, by id, in a signed ``person`` token.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -25,7 +28,8 @@ from hiu.web.identification.models import IdentifiedPerson
 class AuditSearchForm(forms.Form):
     """The log's filters, all optional; read from the query string."""
 
-    nhs_number = NhsNumberField(required=False)
+    nhs_number = NhsNumberField(required=False)  # in a POST only (the view drops it from GETs)
+    person = forms.CharField(required=False, max_length=2000)
     username = forms.CharField(required=False, max_length=150, strip=True)
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
     client = forms.IntegerField(
@@ -39,6 +43,17 @@ class AuditSearchForm(forms.Form):
     date_from = DateField("the first day", required=False)
     date_to = DateField("the last day", required=False)
 
+    def clean_person(self) -> Records | None:
+        token = self.cleaned_data.get("person") or ""
+        if not token:
+            return None
+        try:
+            return Records.from_token(token)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This search was changed or is too old: search by the NHS number again"
+            ) from None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -49,8 +64,9 @@ class AuditSearchForm(forms.Form):
     def search(self) -> AuditSearch:
         """The search the form describes (once ``is_valid`` has said it is)."""
         data = self.cleaned_data
+        number = data.get("nhs_number") or ""
         return AuditSearch(
-            nhs_number=data.get("nhs_number") or "",
+            person=records_of(number) if number else data.get("person"),
             username=data.get("username") or "",
             action=data.get("action") or "",
             client=data.get("client"),
@@ -59,12 +75,37 @@ class AuditSearchForm(forms.Form):
         )
 
 
+#: Keeps the person token apart from every other signed value of the app.
+PERSON_SALT = "hiu.audit.person"
+#: A person search's links work for a day; then the IG lead searches by the number again.
+PERSON_MAX_AGE = 24 * 60 * 60
+
+
 @dataclass(frozen=True)
 class Records:
     """The records an NHS number has in the casework database."""
 
     clients: list[int] = field(default_factory=list)
     identified_people: list[int] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.clients or self.identified_people)
+
+    def token(self) -> str:
+        """The records as a signed token for the page's links: ids only, never the number."""
+        return signing.dumps(
+            {"c": self.clients, "p": self.identified_people}, salt=PERSON_SALT, compress=True
+        )
+
+    @classmethod
+    def from_token(cls, token: str) -> Records:
+        """The records of ``token``; BadSignature if it was changed or is too old."""
+        data = signing.loads(token, salt=PERSON_SALT, max_age=PERSON_MAX_AGE)
+        return cls(
+            clients=[int(pk) for pk in data["c"]],
+            identified_people=[int(pk) for pk in data["p"]],
+        )
 
 
 def records_of(nhs_number: str) -> Records:
@@ -82,7 +123,8 @@ def records_of(nhs_number: str) -> Records:
 
 @dataclass(frozen=True)
 class AuditSearch:
-    nhs_number: str = ""
+    #: The records of the NHS number searched for (the number itself is not kept).
+    person: Records | None = None
     username: str = ""
     action: str = ""
     client: int | None = None
@@ -92,15 +134,14 @@ class AuditSearch:
     @property
     def any(self) -> bool:
         return any(
-            (self.nhs_number, self.username, self.action, self.client, self.date_from, self.date_to)
+            (self.person, self.username, self.action, self.client, self.date_from, self.date_to)
         )
 
-    def events(self, records: Records | None = None) -> QuerySet[AuditEvent]:
-        """The events the search finds, newest first. ``records`` are the NHS number's, if
-        already found (``records_of``)."""
+    def events(self) -> QuerySet[AuditEvent]:
+        """The events the search finds, newest first."""
         events = AuditEvent.objects.select_related("actor")
-        if self.nhs_number:
-            found = records if records is not None else records_of(self.nhs_number)
+        if self.person is not None:
+            found = self.person
             events = events.filter(
                 Q(object_type="client", object_id__in=[str(pk) for pk in found.clients])
                 | Q(
@@ -124,7 +165,7 @@ class AuditSearch:
     def as_query(self) -> dict[str, str]:
         """The search as the page's query string (for pagination and the export link)."""
         query = {
-            "nhs_number": self.nhs_number,
+            "person": self.person.token() if self.person is not None else "",
             "username": self.username,
             "action": self.action,
             "client": str(self.client or ""),
@@ -135,7 +176,7 @@ class AuditSearch:
                 query[f"{name}_year"] = str(day.year)
         return {key: value for key, value in query.items() if value}
 
-    def as_detail(self, records: Records | None = None) -> dict[str, Any]:
+    def as_detail(self) -> dict[str, Any]:
         """The search for the audit log itself: never the NHS number, only that one was given
         and how many records it matched."""
         detail: dict[str, Any] = {
@@ -145,11 +186,10 @@ class AuditSearch:
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
         }
-        if self.nhs_number:
-            found = records if records is not None else records_of(self.nhs_number)
+        if self.person is not None:
             detail["by_nhs_number"] = {
-                "client_records": found.clients,
-                "identified_list_rows": len(found.identified_people),
+                "client_records": self.person.clients,
+                "identified_list_rows": len(self.person.identified_people),
             }
         return {key: value for key, value in detail.items() if value}
 

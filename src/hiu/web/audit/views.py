@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from hiu.spreadsheet_safety import escape_formula_text
 from hiu.web.accounts.permissions import role_required
 from hiu.web.accounts.roles import Role, has_role
 from hiu.web.audit.models import Action
-from hiu.web.audit.search import AuditSearch, AuditSearchForm, records_of
+from hiu.web.audit.search import AuditSearch, AuditSearchForm
 from hiu.web.audit.service import record
 from hiu.web.audit.wording import describe
 
@@ -27,8 +29,15 @@ EXPORT_COLUMNS = ("When", "Who", "What happened", "Action", "Record type", "Reco
 
 def _searched(request: HttpRequest) -> tuple[AuditSearchForm, AuditSearch | None]:
     """The search in the query string; ``None`` when a field is wrong (the page says which),
-    so that a mistyped NHS number never shows every entry instead."""
-    form = AuditSearchForm(request.GET if request.GET else None)
+    so that a mistyped value never shows every entry instead. An NHS number in a query string
+    is left out: it is searched for by POST only (search.py)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    in_address = query.pop("nhs_number", [""])[0].strip()
+    form = AuditSearchForm(query if query or in_address else None)
+    if in_address:
+        form.is_valid()
+        form.add_error("nhs_number", "Enter the NHS number in the form and press Search")
     if form.is_bound and not form.is_valid():
         return form, None
     return form, form.search() if form.is_bound else AuditSearch()
@@ -36,14 +45,12 @@ def _searched(request: HttpRequest) -> tuple[AuditSearchForm, AuditSearch | None
 
 @role_required(Role.IG_LEAD, Role.ADMINISTRATOR)
 def log(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search(request)
     form, search = _searched(request)
     if search is None:
         return render(request, "audit/log.jinja", _context(request, form))
-    records = records_of(search.nhs_number) if search.nhs_number else None
-    if records is not None:
-        # Looking a person up by NHS number is itself recorded (the number is not).
-        record(Action.SEARCH_AUDIT_LOG, request=request, detail=search.as_detail(records))
-    page = Paginator(search.events(records), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search.events(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = _context(
         request,
         form,
@@ -51,9 +58,23 @@ def log(request: HttpRequest) -> HttpResponse:
         entries=describe(list(page.object_list), request.user),
         query=search.as_query(),
         searched=search.any,
-        nhs_number_matched=records is None or bool(records.clients or records.identified_people),
+        person=search.person,
     )
     return render(request, "audit/log.jinja", context)
+
+
+def _search(request: HttpRequest) -> HttpResponse:
+    """The search form sent: the page of its results, by GET, with any NHS number replaced by
+    the records it matched (post, redirect, get)."""
+    form = AuditSearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "audit/log.jinja", _context(request, form))
+    search = form.search()
+    if form.cleaned_data.get("nhs_number"):
+        # Looking a person up by NHS number is itself recorded (the number is not).
+        record(Action.SEARCH_AUDIT_LOG, request=request, detail=search.as_detail())
+    query = search.as_query()
+    return redirect(f"{reverse('audit:log')}?{urlencode(query)}" if query else "audit:log")
 
 
 def _context(request: HttpRequest, form: AuditSearchForm, **found: object) -> dict[str, object]:
@@ -62,6 +83,7 @@ def _context(request: HttpRequest, form: AuditSearchForm, **found: object) -> di
         "form": form,
         "page": None,
         "entries": [],
+        "person": None,
         "shows_names": has_role(request.user, Role.IG_LEAD),
         **found,
     }
@@ -72,8 +94,7 @@ def export(request: HttpRequest) -> HttpResponse:
     form, search = _searched(request)
     if search is None:
         return render(request, "audit/log.jinja", _context(request, form), status=400)
-    records = records_of(search.nhs_number) if search.nhs_number else None
-    events = list(search.events(records)[:EXPORT_LIMIT])
+    events = list(search.events()[:EXPORT_LIMIT])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
@@ -93,7 +114,7 @@ def export(request: HttpRequest) -> HttpResponse:
     record(
         Action.EXPORT_AUDIT_LOG,
         request=request,
-        detail={**search.as_detail(records), "rows": len(events)},
+        detail={**search.as_detail(), "rows": len(events)},
     )
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
