@@ -14,7 +14,7 @@ DEMO_MONTH := $(shell date +%Y-%m)
 DEMO_DATA := $(HIU_DATA_DIR)/synthetic/$(DEMO_MONTH)
 MANAGE := $(BIN)/python -m hiu.web.manage
 
-.PHONY: help setup demo serve test lint typecheck architecture unit postgres bench validate lock clean
+.PHONY: help setup demo demo-fresh serve test lint typecheck architecture unit postgres bench validate lock clean
 
 help:
 	@echo "make demo   set everything up and serve the demo service on http://127.0.0.1:$(PORT)/"
@@ -48,9 +48,26 @@ $(DEMO_DATA)/cohort.csv: | $(STAMPS)/venv
 # beside the web server and is stopped with it: Ctrl+C, or the server stopping for any reason,
 # ends both. Beside them, `manage notify_due` runs every five minutes, as cron would in service
 # (docs/notifications.md).
-demo: setup $(DEMO_DATA)/cohort.csv
+# The demo's caseload is dated from the day it is built: one built on an earlier day is built
+# again (its SQLite database, store and uploads removed; the secret key and the synthetic
+# extracts kept), so the demo always looks like a service at work this week. On PostgreSQL
+# (DATABASE_URL set) nothing is dropped: it says how to start again.
+DEMO_MARK := $(HIU_DATA_DIR)/demo-built-on
+demo-fresh:
+	@today=$$(date +%F); \
+	if [ -f "$(DEMO_MARK)" ] && [ "$$(cat "$(DEMO_MARK)")" != "$$today" ]; then \
+		if [ -n "$$DATABASE_URL" ]; then \
+			echo "The demo was built on $$(cat "$(DEMO_MARK)"); its dates are that day's. Drop its database and run make demo again to date it from today."; \
+		else \
+			echo "The demo was built on $$(cat "$(DEMO_MARK)"): building it again for today."; \
+			find "$(HIU_DATA_DIR)" -mindepth 1 -maxdepth 1 ! -name secret_key ! -name synthetic -exec rm -rf {} +; \
+		fi; \
+	fi
+
+demo: setup demo-fresh $(DEMO_DATA)/cohort.csv
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) demo --synthetic $(DEMO_DATA)
+	@date +%F > "$(DEMO_MARK)"
 	@echo
 	@echo "The demo service is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	$(MANAGE) db_worker --no-reload --no-startup-delay & worker=$$!; \
