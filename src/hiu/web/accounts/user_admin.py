@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
@@ -45,7 +46,8 @@ def _check_password(password: str, user: User) -> None:
         raise Refused(" ".join(error.messages), "password") from None
 
 
-def _as_recorded(user: User) -> dict[str, object]:
+def as_recorded(user: User) -> dict[str, Any]:
+    """What is recorded about ``user``, as the form shows it and the audit compares it."""
     profile = getattr(user, "staff_profile", None)
     return {
         "first_name": user.first_name,
@@ -108,9 +110,9 @@ def create_user(
 def change_user(user: User, details: Details, *, by: User, request: HttpRequest | None) -> None:
     if user.pk == by.pk and Role.ADMINISTRATOR not in details.roles:
         raise Refused("You cannot take away your own administrator role", "roles")
-    before = _as_recorded(user)
+    before = as_recorded(user)
     _write(user, details)
-    after = _as_recorded(user)
+    after = as_recorded(user)
     changed = sorted(name for name in after if after[name] != before[name])
     if not changed:
         return

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth.models import User
 
 from hiu.web.accounts.models import Service
-from hiu.web.accounts.roles import Role, roles_of
-from hiu.web.accounts.user_admin import Details
+from hiu.web.accounts.roles import Role
+from hiu.web.accounts.user_admin import Details, as_recorded
 
 ROLE_CHOICES = [(role.name, role.label) for role in Role]
 #: What Django lets a username hold; said in words.
@@ -65,16 +65,7 @@ class UserDetailsForm(forms.Form):
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
-        profile = getattr(user, "staff_profile", None)
-        return {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "job_title": profile.job_title if profile else "",
-            "organisation": profile.organisation if profile else "",
-            "service": profile.service_id if profile else None,
-            "roles": [role.name for role in roles_of(user)],
-        }
+        return as_recorded(user)
 
 
 class PasswordForm(forms.Form):
