@@ -74,6 +74,15 @@ def test_the_administrator_adds_a_case_manager_who_can_then_sign_in(
             "password",
             "too common",
         ),
+        (
+            {
+                "last_name": "Featherstonehaugh",
+                "password": "Featherstonehaugh",
+                "password_again": "Featherstonehaugh",
+            },
+            "password",
+            "too similar to the last name",
+        ),
         ({"service": ""}, "service", "Select the service they work in"),
         ({"first_name": ""}, "first_name", "Enter their first name"),
         ({"roles": ["NOT_A_ROLE"]}, "roles", "Select roles from the list"),

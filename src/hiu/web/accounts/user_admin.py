@@ -90,7 +90,13 @@ def create_user(
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise Refused("Someone already has that username: choose another", "username")
-    user = User(username=username)
+    # Named before the password is checked, so that it may not be like their name either.
+    user = User(
+        username=username,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        email=details.email,
+    )
     _check_password(password, user)
     user.set_password(password)
     user.save()
