@@ -208,11 +208,6 @@ class VisitAmendForm(forms.Form):
     )
 
 
-class NothingToAmendForm(forms.Form):
-    """A kind whose entries are kept as made (a letter): corrected only by marking it entered
-    in error."""
-
-
 def _optional(max_length: int, what: str) -> forms.CharField:
     return forms.CharField(
         required=False,

@@ -22,6 +22,11 @@ class ReasonForm(forms.Form):
     reason = reason_field()
 
 
+class NothingToAmendForm(forms.Form):
+    """A kind whose entries are kept as made (a letter): corrected only by marking it entered
+    in error."""
+
+
 class MoveForm(forms.Form):
     nhs_number = forms.CharField(
         max_length=20,

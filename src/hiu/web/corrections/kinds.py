@@ -15,7 +15,7 @@ from django.utils import timezone
 from hiu.outcomes import INSTRUMENTS
 from hiu.web.casestudies.models import CaseStudy
 from hiu.web.clients.models import Client
-from hiu.web.contacts.forms import ContactForm, NothingToAmendForm, VisitAmendForm
+from hiu.web.contacts.forms import ContactForm, VisitAmendForm
 from hiu.web.contacts.models import Contact, Letter, Visit
 from hiu.web.contacts.querysets import open_episode_of
 from hiu.web.corrections.registry import EntryKind, register
@@ -156,11 +156,6 @@ LETTER = register(
         label="letter",
         model=Letter,
         # A letter is kept as it was made (and perhaps sent): never amended.
-        form=NothingToAmendForm,
-        fields={},
-        fields_template="",
-        initial=lambda letter: {},
-        values=lambda data: {},
         listed_at=lambda letter: reverse("contacts:client", args=[letter.client_id]),
         describe=lambda letter: f"Letter: {letter.title}, {format_datetime(letter.made_at)}",
         moved=_episode_moved,
@@ -426,11 +421,6 @@ MEETING = register(
         model=Meeting,
         # A meeting holds a date, a kind, the organisations and the clients discussed: one
         # recorded wrongly is marked in error and recorded again, not amended.
-        form=NothingToAmendForm,
-        fields={},
-        fields_template="",
-        initial=lambda meeting: {},
-        values=lambda data: {},
         listed_at=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
         describe=lambda meeting: (
             f"{meeting.get_kind_display()} held on {format_date(meeting.held_on)}"
@@ -453,11 +443,6 @@ CASE_STUDY = register(
         model=CaseStudy,
         # A story's words are changed by "Change the case study" (audited WRITE_CASE_STUDY), as
         # a draft is redrafted: the corrections are marking it in error and moving it.
-        form=NothingToAmendForm,
-        fields={},
-        fields_template="",
-        initial=lambda case_study: {},
-        values=lambda data: {},
         listed_at=lambda case_study: reverse("casestudies:client", args=[case_study.client_id]),
         describe=lambda case_study: (
             f"Case study: {case_study.title}, written {format_date(case_study.written_on)}"
@@ -483,11 +468,6 @@ def _plan_kind(
             slug=slug,
             label=label,
             model=model,
-            form=NothingToAmendForm,
-            fields={},
-            fields_template="",
-            initial=lambda plan: {},
-            values=lambda data: {},
             listed_at=lambda plan: reverse(listed, args=[plan.client_id]),
             describe=lambda plan: (
                 f"{label[0].upper()}{label[1:]} {plan.version}, "

@@ -18,23 +18,30 @@ from django.http import Http404
 
 from hiu.web.clients.models import Client
 from hiu.web.corrections.entries import Correctable
+from hiu.web.corrections.forms import NothingToAmendForm
 from hiu.web.formatting import format_date, format_datetime
 
 
-@dataclass(frozen=True)
+def _nothing(_: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True, kw_only=True)
 class EntryKind:
     slug: str  # in URLs and in Correction.kind
     label: str  # "contact or attempt", in sentences
     model: type[Correctable]
-    # The amend form (the reason is added to it) and the fields it changes, with their labels.
-    form: type[forms.Form]
-    fields: Mapping[str, str]
-    # The amend form's fields, drawn with the form macros.
-    fields_template: str
-    initial: Callable[[Any], dict[str, Any]]  # entry -> the form's initial values
-    values: Callable[[dict[str, Any]], dict[str, Any]]  # cleaned form -> model field values
     listed_at: Callable[[Any], str]  # entry -> the URL of the page that lists it
     describe: Callable[[Any], str]  # a short line naming the entry, for headings
+    # The amend form (the reason is added to it) and the fields it changes, with their labels.
+    # A kind that gives none is kept as made (a letter): it is corrected only by marking an
+    # entry entered in error, or by moving it.
+    form: type[forms.Form] = NothingToAmendForm
+    fields: Mapping[str, str] = field(default_factory=dict)
+    # The amend form's fields, drawn with the form macros.
+    fields_template: str = ""
+    initial: Callable[[Any], dict[str, Any]] = _nothing  # entry -> the form's initial values
+    values: Callable[[dict[str, Any]], dict[str, Any]] = _nothing  # cleaned form -> fields
     # Extra rules for an amendment (raise ``Refused``), and what a move re-attaches.
     check: Callable[[Any, dict[str, Any]], None] | None = None
     moved: Callable[[Any, Client], None] | None = None
