@@ -52,7 +52,7 @@ def _own_service(request: AuthenticatedHttpRequest) -> Service:
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = _own_service(request)
     page = Paginator(meetings_of(service), PAGE_SIZE).get_page(request.GET.get("page"))
-    in_error = list(meetings_in_error_of(service))
+    in_error = meetings_in_error_of(service)
     show_in_error = request.GET.get("in_error") == "1"
     return render(
         request,
@@ -61,9 +61,10 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "service": service,
             "page": page,
             "rows": meeting_rows(list(page.object_list)),
-            "in_error_count": len(in_error),
+            # Counted always (the link says how many), read only when asked for.
+            "in_error_count": in_error.count(),
             "show_in_error": show_in_error,
-            "in_error_rows": meeting_rows(in_error) if show_in_error else [],
+            "in_error_rows": meeting_rows(list(in_error)) if show_in_error else [],
         },
     )
 
