@@ -56,7 +56,7 @@ def as_recorded(user: User) -> dict[str, Any]:
         "job_title": profile.job_title if profile else "",
         "organisation": profile.organisation if profile else "",
         "service": profile.service_id if profile else None,
-        "roles": sorted(role.name for role in roles_of(user)),
+        "roles": _roles_names(roles_of(user)),
     }
 
 

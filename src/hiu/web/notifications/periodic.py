@@ -29,13 +29,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiu.web.accounts.roles import Role
+from hiu.web.audit.models import Action
+from hiu.web.audit.search import AuditSearch
 from hiu.web.audit.unusual import unusual_access
 from hiu.web.clients.models import Client
 from hiu.web.contacts.models import Visit
 from hiu.web.episodes.models import RelapseAlert
 from hiu.web.formatting import display_name, format_date, format_datetime
 from hiu.web.notifications.models import Kind
-from hiu.web.notifications.services import case_manager_and_leads, notify, service_leads
+from hiu.web.notifications.services import (
+    case_manager_and_leads,
+    notify,
+    service_leads,
+    staff_in_role,
+)
 from hiu.web.screening.models import Referral
 from hiu.web.screening.services import first_contacts
 
@@ -139,13 +146,7 @@ def ig_leads(user: User) -> list[User]:
     profile = getattr(user, "staff_profile", None)
     if profile is None or profile.service_id is None:
         return []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_profile__service_id=profile.service_id,
-            groups__name=Role.IG_LEAD.label,
-        ).distinct()
-    )
+    return staff_in_role(profile.service_id, Role.IG_LEAD)
 
 
 def notify_unusual_access(now: dt.datetime) -> int:
@@ -153,10 +154,12 @@ def notify_unusual_access(now: dt.datetime) -> int:
     day = timezone.localdate(now) - dt.timedelta(days=1)
     written = 0
     for found in unusual_access(day, settings.HIU_UNUSUAL_ACCESS_RECORDS):
-        search = {"username": found.user.get_username(), "action": "view_client"}
-        for prefix in ("date_from", "date_to"):
-            search |= {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month)}
-            search[f"{prefix}_year"] = str(day.year)
+        search = AuditSearch(
+            username=found.user.get_username(),
+            action=Action.VIEW_CLIENT,
+            date_from=day,
+            date_to=day,
+        ).as_query()
         made = notify(
             Kind.UNUSUAL_ACCESS,
             ig_leads(found.user),

@@ -36,15 +36,20 @@ from hiu.web.notifications.models import Kind, Notification, Preference
 log = logging.getLogger(__name__)
 
 
-def service_leads(service: Service | int) -> list[User]:
+def staff_in_role(service: Service | int, role: Role) -> list[User]:
+    """The active staff of ``service`` who hold ``role``."""
     service_id = service if isinstance(service, int) else service.pk
     return list(
         User.objects.filter(
             is_active=True,
             staff_profile__service_id=service_id,
-            groups__name=Role.SERVICE_LEAD.label,
+            groups__name=role.label,
         ).distinct()
     )
+
+
+def service_leads(service: Service | int) -> list[User]:
+    return staff_in_role(service, Role.SERVICE_LEAD)
 
 
 def case_manager_and_leads(client: Client) -> list[User]:
