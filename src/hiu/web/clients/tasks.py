@@ -204,18 +204,11 @@ def task_link(client_id: int, ref: str) -> str:
 
 def clients_for_worker(visible: ClientQuerySet, worker: User) -> ClientQuerySet:
     """The clients whose tasks may be on ``worker``'s list: their own, and any with a task
-    given to them.
-
-    Found once, as ids: each of the task sources filters by these clients, and as a subquery
-    (an OR over a second subquery) PostgreSQL could not use an index for it and scanned the
-    service's clients in every source's query (bench/bench_casework.py, 5,000 clients)."""
+    given to them."""
     given = WorkerTask.objects.filter(
         assigned_to=worker, completed_at__isnull=True, cancelled_at__isnull=True
     ).values("client_id")
-    ids = list(
-        visible.filter(Q(case_manager=worker) | Q(pk__in=given)).values_list("pk", flat=True)
-    )
-    return visible.filter(pk__in=ids)
+    return visible.filter(Q(case_manager=worker) | Q(pk__in=given))
 
 
 def work_of(worker: User, visible: ClientQuerySet, today: dt.date) -> list[WorkItem]:
